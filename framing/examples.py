@@ -1,0 +1,36 @@
+"""Training examples for the three heads, each a sentence with character offsets relative to it.
+
+Example:
+    >>> TagExample("The regime fell.", [(4, 10, "NAME_CALLING")]).spans[0]
+    (4, 10, 'NAME_CALLING')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from framing.quotes import Quote
+
+
+@dataclass
+class TagExample:
+    """A sentence with gold spans ``(start, end, label)`` for the token tagger."""
+
+    text: str
+    spans: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+@dataclass
+class SentenceExample:
+    """A sentence with a 0/1 label for the first sentence label (``BIASED`` by default)."""
+
+    text: str
+    label: float
+
+
+@dataclass
+class QuoteExample:
+    """A sentence with its quotes and each quote's class index in ``FramingConfig.quote_classes``."""
+
+    text: str
+    quotes: list[tuple[Quote, int]] = field(default_factory=list)

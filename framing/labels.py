@@ -1,0 +1,132 @@
+"""The label set: span labels and sentence labels, each with a description shown to users.
+
+Example:
+    >>> ls = DEFAULT_LABELSET
+    >>> ls.span_labels[0], ls.description("SCARE_QUOTE")[:22]
+    ('SCARE_QUOTE', 'Quotation marks that d')
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+class LabelSetError(ValueError):
+    """A label set that cannot be used, with the offending label named."""
+
+
+@dataclass(frozen=True)
+class LabelSet:
+    """Span labels (marked as character spans) and sentence labels (scored per sentence).
+
+    ``quote_label`` names the span label produced by the quotation-mark classifier,
+    if any; it must be one of ``span_labels``.
+    """
+
+    span_labels: tuple[str, ...]
+    sentence_labels: tuple[str, ...]
+    descriptions: dict[str, str] = field(default_factory=dict)
+    quote_label: str | None = None
+
+    def __post_init__(self) -> None:
+        seen: set[str] = set()
+        for name in (*self.span_labels, *self.sentence_labels):
+            if not _NAME.match(name):
+                raise LabelSetError(f"label {name!r}: names must be UPPER_SNAKE_CASE, e.g. 'LOADED_LANGUAGE'")
+            if name in seen:
+                raise LabelSetError(f"label {name!r}: listed twice")
+            seen.add(name)
+            if not self.descriptions.get(name, "").strip():
+                raise LabelSetError(f"label {name!r}: needs a non-empty description (it is shown to users)")
+        for name in self.descriptions:
+            if name not in seen:
+                raise LabelSetError(f"label {name!r}: has a description but is not a span or sentence label")
+        if self.quote_label is not None and self.quote_label not in self.span_labels:
+            raise LabelSetError(f"label {self.quote_label!r}: quote_label must be one of the span labels")
+
+    @property
+    def tagged_labels(self) -> tuple[str, ...]:
+        """Span labels found by the token tagger (all but the quote classifier's)."""
+        return tuple(x for x in self.span_labels if x != self.quote_label)
+
+    def description(self, label: str) -> str:
+        return self.descriptions[label]
+
+    def to_dict(self) -> dict:
+        return {
+            "span_labels": [{"name": n, "description": self.descriptions[n]} for n in self.span_labels],
+            "sentence_labels": [{"name": n, "description": self.descriptions[n]} for n in self.sentence_labels],
+            "quote_label": self.quote_label,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> LabelSet:
+        try:
+            spans = [(d["name"], d["description"]) for d in data.get("span_labels", [])]
+            sents = [(d["name"], d["description"]) for d in data.get("sentence_labels", [])]
+        except (KeyError, TypeError) as e:
+            raise LabelSetError(f"every label needs 'name' and 'description' (missing {e})") from None
+        return cls(
+            span_labels=tuple(n for n, _ in spans),
+            sentence_labels=tuple(n for n, _ in sents),
+            descriptions=dict(spans + sents),
+            quote_label=data.get("quote_label"),
+        )
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> LabelSet:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except json.JSONDecodeError as e:
+            raise LabelSetError(f"{path}:{e.lineno}: not valid JSON ({e.msg})") from None
+        try:
+            return cls.from_dict(data)
+        except LabelSetError as e:
+            raise LabelSetError(f"{path}: {e}") from None
+
+
+DEFAULT_LABELSET = LabelSet(
+    span_labels=(
+        "SCARE_QUOTE",
+        "LOADED_LANGUAGE",
+        "NAME_CALLING",
+        "EXAGGERATION",
+        "DOUBT",
+        "APPEAL_TO_FEAR",
+        "FLAG_WAVING",
+    ),
+    sentence_labels=("BIASED",),
+    descriptions={
+        "SCARE_QUOTE": "Quotation marks that distance the writer from a term (irony, doubt or a contested label), "
+        "not a quotation attributed to a source, a name or a word mentioned as a word.",
+        "LOADED_LANGUAGE": "Words with strong emotional connotations chosen to sway the reader, "
+        "such as 'disastrous' or 'propaganda arm'.",
+        "NAME_CALLING": "A label that makes a person or group an object of fear, contempt or admiration, "
+        "such as 'thugs' or 'regime'.",
+        "EXAGGERATION": "Overstating or understating something: 'the worst crisis ever', 'a mere scratch'.",
+        "DOUBT": "Questioning someone's credibility or insinuating without evidence: "
+        "'is said to have ties to', 'so-called experts'.",
+        "APPEAL_TO_FEAR": "Building support by stoking anxiety or prejudice about an alternative or a group.",
+        "FLAG_WAVING": "Appealing to patriotism or group identity to justify an idea: 'real Americans would never'.",
+        "BIASED": "The sentence as a whole takes sides or reads as opinion rather than neutral reporting.",
+    },
+    quote_label="SCARE_QUOTE",
+)
+
+# How PTC / SemEval-2020 Task 11 technique names map onto the default span labels.
+PTC_TECHNIQUES = {
+    "Loaded_Language": "LOADED_LANGUAGE",
+    "Name_Calling,Labeling": "NAME_CALLING",
+    "Exaggeration,Minimisation": "EXAGGERATION",
+    "Doubt": "DOUBT",
+    "Appeal_to_fear-prejudice": "APPEAL_TO_FEAR",
+    "Flag-Waving": "FLAG_WAVING",
+}

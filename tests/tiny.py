@@ -1,0 +1,53 @@
+"""A tiny randomly initialised model and a handful of examples it can overfit in seconds."""
+
+import torch
+
+from framing.config import FramingConfig
+from framing.examples import QuoteExample, SentenceExample, TagExample
+from framing.modeling import FramingModel
+from framing.quotes import find_quotes
+from framing.trainer import loss
+
+TINY_ENCODER = dict(vocab_size=30522, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                    intermediate_size=64, max_position_embeddings=512)
+SCARE, DIRECT = 0, 1
+
+LOADED = "The regime thugs attacked the town."
+NEUTRAL = "Prices rose slightly in May."
+SCARE_TEXT = "Russian \u201cpeacekeepers\u201d left the region."
+DIRECT_TEXT = 'The minister promised to "restore order" within days.'
+
+
+def quote_example(text, cls):
+    return QuoteExample(text, [(q, cls) for q in find_quotes(text)])
+
+
+TASKS = {
+    "tag": [TagExample(LOADED, [(4, 16, "NAME_CALLING"), (17, 25, "LOADED_LANGUAGE")]), TagExample(NEUTRAL, []),
+            TagExample(SCARE_TEXT, []), TagExample(DIRECT_TEXT, [])],
+    "sent": [SentenceExample(LOADED, 1.0), SentenceExample(NEUTRAL, 0.0)],
+    "quote": [quote_example(SCARE_TEXT, SCARE), quote_example(DIRECT_TEXT, DIRECT)],
+}
+
+
+def tiny_model(seed: int = 0) -> FramingModel:
+    torch.manual_seed(seed)
+    return FramingModel.from_base(FramingConfig(encoder_config=dict(TINY_ENCODER)))
+
+
+def overfit(model: FramingModel, steps: int = 60) -> dict[str, float]:
+    """Train on TASKS until the losses are near zero; returns the last loss per task."""
+    torch.manual_seed(0)
+    model.train()
+    params = [p for p in model.network.parameters() if p.requires_grad]
+    optim = torch.optim.AdamW(params, lr=3e-3)
+    last = {}
+    for _ in range(steps):
+        for task, examples in TASKS.items():
+            value = loss(model, task, examples)
+            value.backward()
+            optim.step()
+            optim.zero_grad()
+            last[task] = value.item()
+    model.network.eval()
+    return last
