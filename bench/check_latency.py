@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -33,12 +34,13 @@ def article_text() -> tuple[str, str]:
 
     try:
         for row in read_allsides():
-            words = row["content_original"].split(" ")
-            if len(row["content_original"].split()) >= WORDS:
-                return " ".join(words[:WORDS]), f"AllSides article {row['ID']} ({row['source']}), first 1,000 words"
+            text = row["content_original"]
+            ends = [m.end() for m in re.finditer(r"\S+", text)]
+            if len(ends) >= WORDS:
+                return text[: ends[WORDS - 1]], f"AllSides article {row['ID']} ({row['source']}), first 1,000 words"
     except DataMissingError:
         pass
-    base = (ROOT / "data" / "examples" / "article.txt").read_text(encoding="utf-8").split(" ")
+    base = (ROOT / "data" / "examples" / "article.txt").read_text(encoding="utf-8").split()
     return " ".join((base * (WORDS // len(base) + 1))[:WORDS]), "data/examples/article.txt repeated"
 
 

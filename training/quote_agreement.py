@@ -36,7 +36,8 @@ def main() -> None:
     a, b = [r["first"] for r in rows], [r["second"] for r in rows]
     print(f"{len(rows)} quotes labelled twice")
     print(f"Cohen's kappa, 5 labels: {cohen_kappa_score(a, b):.3f}")
-    print(f"Cohen's kappa, SCARE vs rest: {cohen_kappa_score([x == 'SCARE' for x in a], [x == 'SCARE' for x in b]):.3f}")
+    scare = cohen_kappa_score([x == "SCARE" for x in a], [x == "SCARE" for x in b])
+    print(f"Cohen's kappa, SCARE vs rest: {scare:.3f}")
     print(f"raw agreement: {sum(x == y for x, y in zip(a, b)) / len(rows):.3f}")
     print("confusion (rows first pass, columns second pass):", ", ".join(QUOTE_LABELS))
     print(confusion_matrix(a, b, labels=list(QUOTE_LABELS)))

@@ -52,7 +52,7 @@ def predicted_spans(model: FramingModel, docs) -> list:
     return [(text, gold, [(s.start, s.end, s.label) for s in r.spans]) for (_, text, gold), r in zip(docs, results)]
 
 
-def tune_tag_thresholds(model: FramingModel, docs, grid=(0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)) -> dict[str, float]:
+def tune_tag_thresholds(model: FramingModel, docs, grid=(0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6)) -> dict[str, float]:
     tagged = model.config.labelset.tagged_labels
     scores: dict[str, list[tuple[float, float]]] = {lab: [] for lab in tagged}
     for t in grid:
@@ -63,63 +63,8 @@ def tune_tag_thresholds(model: FramingModel, docs, grid=(0.2, 0.3, 0.4, 0.5, 0.6
     return {lab: max(v)[1] for lab, v in scores.items()}
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", type=Path, default=Path("models/framing-default"))
-    ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--tag-epochs", type=int, default=2)
-    ap.add_argument("--sent-epochs", type=int, default=3)
-    ap.add_argument("--quote-epochs", type=int, default=4)
-    ap.add_argument("--batch-size", type=int, default=16)
-    ap.add_argument("--lr", type=float, default=5e-4)
-    ap.add_argument("--negative-share", type=float, default=0.3, help="share of PTC lines without spans kept")
-    ap.add_argument("--limit", type=int, default=0, help="cap every split at N examples (smoke test)")
-    ap.add_argument("--threads", type=int, default=2)
-    args = ap.parse_args()
-
-    t0 = time.time()
-    torch.manual_seed(args.seed)
-    torch.set_num_threads(args.threads)
-    rng = random.Random(args.seed)
-    cap = (lambda xs: xs[: args.limit]) if args.limit else (lambda xs: xs)
-
-    ptc_train = [d for d in ptc_documents("train")]
-    tag_train = cap(tag_examples([d for d in ptc_train if ptc_split(d[0]) == "train"], args.negative_share, rng))
-    ptc_tune = cap([d for d in ptc_train if ptc_split(d[0]) == "tune"])
-    ptc_dev = cap(ptc_documents("dev"))
-    babe = {k: cap(v) for k, v in babe_splits().items()}
-    quotes = {k: cap(v) for k, v in quote_splits(QUOTES).items()} if QUOTES.exists() else {}
-    print(f"tag lines {len(tag_train)}, babe train {len(babe['train'])}, "
-          f"quote sentences {len(quotes.get('train', []))}", flush=True)
-
-    model = FramingModel.from_base(FramingConfig())
-    model.train()
-    def lengths(xs: list) -> list[int]:
-        return [len(x.text) for x in xs]
-
-    plan = batches(lengths(tag_train), args.batch_size, args.tag_epochs, rng, "tag")
-    plan += batches(lengths(babe["train"]), args.batch_size, args.sent_epochs, rng, "sent")
-    if quotes:
-        plan += batches(lengths(quotes["train"]), args.batch_size, args.quote_epochs, rng, "quote")
-    rng.shuffle(plan)
-    data = {"tag": tag_train, "sent": babe["train"], "quote": quotes.get("train", [])}
-    params = [p for p in model.network.parameters() if p.requires_grad]
-    optim = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
-    sched = get_linear_schedule_with_warmup(optim, int(0.05 * len(plan)), len(plan))
-    running: dict[str, float] = {}
-    bar = tqdm(plan, desc="train", mininterval=5)
-    for task, idx in bar:
-        value = loss(model, task, [data[task][i] for i in idx])
-        value.backward()
-        nn.utils.clip_grad_norm_(params, 1.0)
-        optim.step()
-        sched.step()
-        optim.zero_grad()
-        running[task] = 0.98 * running.get(task, value.item()) + 0.02 * value.item()
-        bar.set_postfix({k: f"{v:.3f}" for k, v in running.items()})
-    train_minutes = (time.time() - t0) / 60
-    model.network.eval()
-
+def tune_and_evaluate(model: FramingModel, ptc_tune, ptc_dev, babe, quotes) -> dict:
+    """Tune every threshold on the tune splits, then measure on the dev splits; returns the metrics."""
     cfg = model.config
     # thresholds on the tune splits
     cfg.thresholds.update(tune_tag_thresholds(model, ptc_tune))
@@ -159,6 +104,88 @@ def main() -> None:
         }
     metrics["note"] = ("All figures are on dev data the model never trained on; thresholds were tuned on separate "
                        "tune splits (10% of PTC train articles, a BABE fold, 10% of quote documents).")
+    return metrics
+
+
+def load_splits(limit: int, negative_share: float, rng: random.Random):
+    cap = (lambda xs: xs[:limit]) if limit else (lambda xs: xs)
+    ptc_train = ptc_documents("train")
+    tag_train = cap(tag_examples([d for d in ptc_train if ptc_split(d[0]) == "train"], negative_share, rng))
+    ptc_tune = cap([d for d in ptc_train if ptc_split(d[0]) == "tune"])
+    ptc_dev = cap(ptc_documents("dev"))
+    babe = {k: cap(v) for k, v in babe_splits().items()}
+    quotes = {k: cap(v) for k, v in quote_splits(QUOTES).items()} if QUOTES.exists() else {}
+    return tag_train, ptc_tune, ptc_dev, babe, quotes
+
+
+def reevaluate(folder: Path, out: Path) -> None:
+    """Re-tune thresholds and re-measure a trained model with the current decoding; rewrite its card."""
+    model = FramingModel.from_pretrained(folder)
+    _, ptc_tune, ptc_dev, babe, quotes = load_splits(0, 0.0, random.Random(0))
+    model.config.metrics = tune_and_evaluate(model, ptc_tune, ptc_dev, babe, quotes)
+    model.save_pretrained(out)
+    print(json.dumps({k: v for k, v in model.config.metrics.items() if k != "quotes"}, indent=1))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, default=Path("models/framing-default"))
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--tag-epochs", type=int, default=2)
+    ap.add_argument("--sent-epochs", type=int, default=3)
+    ap.add_argument("--quote-epochs", type=int, default=4)
+    ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=5e-4)
+    ap.add_argument("--negative-share", type=float, default=0.3, help="share of PTC lines without spans kept")
+    ap.add_argument("--limit", type=int, default=0, help="cap every split at N examples (smoke test)")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--reevaluate", type=Path, metavar="MODEL_DIR",
+                    help="skip training: re-tune thresholds and re-measure MODEL_DIR, writing it to --out")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    if args.reevaluate:
+        reevaluate(args.reevaluate, args.out)
+        return
+
+    t0 = time.time()
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    rng = random.Random(args.seed)
+
+    tag_train, ptc_tune, ptc_dev, babe, quotes = load_splits(args.limit, args.negative_share, rng)
+    print(f"tag lines {len(tag_train)}, babe train {len(babe['train'])}, "
+          f"quote sentences {len(quotes.get('train', []))}", flush=True)
+
+    model = FramingModel.from_base(FramingConfig())
+    model.train()
+
+    def lengths(xs: list) -> list[int]:
+        return [len(x.text) for x in xs]
+
+    plan = batches(lengths(tag_train), args.batch_size, args.tag_epochs, rng, "tag")
+    plan += batches(lengths(babe["train"]), args.batch_size, args.sent_epochs, rng, "sent")
+    if quotes:
+        plan += batches(lengths(quotes["train"]), args.batch_size, args.quote_epochs, rng, "quote")
+    rng.shuffle(plan)
+    data = {"tag": tag_train, "sent": babe["train"], "quote": quotes.get("train", [])}
+    params = [p for p in model.network.parameters() if p.requires_grad]
+    optim = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
+    sched = get_linear_schedule_with_warmup(optim, int(0.05 * len(plan)), len(plan))
+    running: dict[str, float] = {}
+    bar = tqdm(plan, desc="train", mininterval=5)
+    for task, idx in bar:
+        value = loss(model, task, [data[task][i] for i in idx])
+        value.backward()
+        nn.utils.clip_grad_norm_(params, 1.0)
+        optim.step()
+        sched.step()
+        optim.zero_grad()
+        running[task] = 0.98 * running.get(task, value.item()) + 0.02 * value.item()
+        bar.set_postfix({k: f"{v:.3f}" for k, v in running.items()})
+    train_minutes = (time.time() - t0) / 60
+    model.network.eval()
+    metrics = tune_and_evaluate(model, ptc_tune, ptc_dev, babe, quotes)
+    cfg = model.config
     cfg.metrics = metrics
     cfg.training = {
         "command": "python training/train.py "
