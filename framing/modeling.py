@@ -9,7 +9,6 @@ Example:
 
 from __future__ import annotations
 
-import importlib.resources
 import json
 import os
 from collections.abc import Sequence
@@ -38,14 +37,12 @@ _TRIM = " \t\r\n,.;:"
 
 
 def default_model_dir() -> Path:
-    """The shipped default model: installed with the package, or in ``models/`` of a checkout."""
-    try:
-        path = Path(str(importlib.resources.files("framing._default_model")))
-        if (path / CONFIG_NAME).is_file():
-            return path
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parent.parent / "models" / "framing-default"
+    """The shipped default model: installed inside the package, or in ``models/`` of a checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "_default_model"  # where pyproject.toml maps models/framing-default in a wheel
+    if (installed / CONFIG_NAME).is_file():
+        return installed
+    return here.parent / "models" / "framing-default"
 
 
 @dataclass
