@@ -58,6 +58,16 @@ def render_card(config: FramingConfig) -> str:
                                _fmt(q["rule_f1"])]],
                              ["SCARE vs rest", "precision", "recall", "F1"]),
                       "", f"Per-class report:\n\n```\n{q['report']}\n```"]
+    if "quotes_cv" in m:
+        cv = m["quotes_cv"]
+        parts += ["", f"### Quotation marks, cross-validated ({cv['data']})", "",
+                  _table([["model", *(_fmt(cv["model"][k]) for k in ("scare_precision", "scare_recall", "scare_f1"))],
+                          ["rule baseline", *(_fmt(cv["rule"][k])
+                                              for k in ("scare_precision", "scare_recall", "scare_f1"))]],
+                         ["SCARE vs rest", "precision", "recall", "F1"]),
+                  "", f"Per-class report:\n\n```\n{cv['report']}\n```", "",
+                  "Confusion matrix (rows gold, columns predicted):", "",
+                  _table([[name, *row] for name, row in zip(cv["labels"], cv["confusion"])], ["", *cv["labels"]])]
     if config.training:
         parts += ["", "## Training", "", "```json", json.dumps(config.training, indent=2), "```"]
     return "\n".join(parts) + "\n"

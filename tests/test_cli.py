@@ -1,9 +1,9 @@
 import json
 
 import pytest
-from tiny import LOADED, SCARE_TEXT, overfit, tiny_model
 
 from framing.cli import main
+from tiny import LOADED, SCARE_TEXT, overfit, tiny_model
 
 
 @pytest.fixture(scope="module")

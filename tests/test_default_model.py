@@ -7,7 +7,7 @@ from framing.modeling import FramingModel, default_model_dir
 PARAGRAPH = (
     'That month, the Russian "peacekeepers" left the region, while the agency, considered a propaganda arm of '
     'the Kremlin, kept operating. The minister promised to "restore order" within days. Delegates met to '
-    'discuss the "Open Skies" treaty on Tuesday.'
+    'discuss the "Open Skies" treaty on Tuesday. After the army withdrew, the so-called "liberators" looted the town.'
 )
 
 
@@ -22,8 +22,9 @@ def test_default_model_is_shipped_and_small():
     assert size < 25 * 1024 * 1024
 
 
-def test_flags_the_scare_quote(result):
-    assert any(s.label == "SCARE_QUOTE" and s.text == "peacekeepers" for s in result.spans)
+def test_flags_the_scare_quotes(result):
+    scare = {s.text for s in result.spans if s.label == "SCARE_QUOTE"}
+    assert {"peacekeepers", "liberators"} <= scare
 
 
 def test_flags_the_loaded_term(result):

@@ -1,9 +1,9 @@
 import json
 
 import pytest
-from tiny import DIRECT_TEXT, LOADED, NEUTRAL, SCARE_TEXT, overfit, tiny_model
 
 from framing.modeling import FramingModel
+from tiny import DIRECT_TEXT, LOADED, NEUTRAL, SCARE_TEXT, overfit, tiny_model
 
 
 @pytest.fixture(scope="module")

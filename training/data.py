@@ -76,13 +76,13 @@ def quote_split(corpus: str, doc_id: str) -> str:
     return "dev" if b == 0 else "tune" if b == 1 else "train"
 
 
-def quote_splits(path: Path) -> dict[str, list[QuoteExample]]:
-    """Quote examples grouped by the sentence (our segmenter) that holds the opening mark."""
-    out: dict[str, list[QuoteExample]] = {"train": [], "tune": [], "dev": []}
+def quote_examples_by_document(path: Path) -> dict[tuple[str, str], list[QuoteExample]]:
+    """Quote examples per document, one per sentence (our segmenter) that holds an opening mark."""
     by_doc: dict[tuple[str, str], list] = {}
     for r in load_quote_corpus(path):
         by_doc.setdefault((r.corpus, r.doc_id), []).append(r)
-    for (corpus, doc_id), recs in sorted(by_doc.items()):
+    out: dict[tuple[str, str], list[QuoteExample]] = {}
+    for key, recs in sorted(by_doc.items()):
         text = recs[0].text
         sentences = split_sentences(text)
         examples: dict[int, QuoteExample] = {}
@@ -92,7 +92,15 @@ def quote_splits(path: Path) -> dict[str, list[QuoteExample]]:
                 continue
             s, e = sentences[k]
             ex = examples.setdefault(k, QuoteExample(text[s:e]))
-            q = Quote(r.start - s, r.end - s, r.inner_start - s, r.inner_end - s)
-            ex.quotes.append((q, QUOTE_LABELS.index(r.label)))
-        out[quote_split(corpus, doc_id)].extend(examples[k] for k in sorted(examples))
+            ex.quotes.append((Quote(r.start - s, r.end - s, r.inner_start - s, r.inner_end - s),
+                              QUOTE_LABELS.index(r.label)))
+        out[key] = [examples[k] for k in sorted(examples)]
+    return out
+
+
+def quote_splits(path: Path) -> dict[str, list[QuoteExample]]:
+    """Quote examples split by document into train, tune and dev."""
+    out: dict[str, list[QuoteExample]] = {"train": [], "tune": [], "dev": []}
+    for (corpus, doc_id), examples in quote_examples_by_document(path).items():
+        out[quote_split(corpus, doc_id)].extend(examples)
     return out
