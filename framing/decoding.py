@@ -33,6 +33,31 @@ def word_starts(word_ids: Sequence[int | None]) -> list[tuple[int, list[int]]]:
     return groups
 
 
+def word_units(
+    offsets: Sequence[tuple[int, int]], word_ids: Sequence[int | None], text: str | None = None
+) -> list[tuple[int, int, int]]:
+    """Whitespace-delimited units as ``(start, end, judged token)``.
+
+    The tokenizer splits ``so-called`` or ``"reforms"`` into several words; decoding treats
+    characters with no space between them as one unit, judged by its first token that holds
+    a letter or digit (the first token when no text is given).
+    """
+    units: list[tuple[int, int, list[int]]] = []
+    for _, toks in word_starts(word_ids):
+        start, end = offsets[toks[0]][0], offsets[toks[-1]][1]
+        if units and units[-1][1] == start:
+            units[-1] = (units[-1][0], end, units[-1][2] + [toks[0]])
+        else:
+            units.append((start, end, [toks[0]]))
+    out = []
+    for start, end, firsts in units:
+        judged = firsts[0]
+        if text is not None:
+            judged = next((t for t in firsts if any(c.isalnum() for c in text[offsets[t][0] : offsets[t][1]])), judged)
+        out.append((start, end, judged))
+    return out
+
+
 def decode_tags(
     probs: np.ndarray,
     offsets: Sequence[tuple[int, int]],
@@ -43,38 +68,41 @@ def decode_tags(
 ) -> list[tuple[int, int, str, float]]:
     """Decode ``probs`` of shape (tokens, labels, 3) into ``(start, end, label, score)`` spans.
 
-    Offsets are the tokens' character offsets; each word is judged by its first
-    token and covers all its tokens. The score is the mean ``1 - P(O)`` over the span's words.
-    Given the ``text``, spans are trimmed so they neither start nor end on punctuation
-    (a lone quotation mark is not a loaded term), and spans with no letter or digit are dropped.
+    Offsets are the tokens' character offsets. Each whitespace-delimited unit (see
+    :func:`word_units`) is inside a span when ``1 - P(O)`` of its judged token reaches the
+    label's threshold; the score is the mean of that over the span's units. Given the ``text``,
+    spans are trimmed of punctuation at both ends (a lone quotation mark is not a loaded term)
+    and spans with no letter or digit are dropped.
     """
-    words = word_starts(word_ids)
+    units = word_units(offsets, word_ids, text)
     spans: list[tuple[int, int, str, float]] = []
     for k, label in enumerate(labels):
         threshold = thresholds[label]
-        current: list[tuple[int, int, float]] = []  # (start, end, p_inside) per word
+        current: list[tuple[int, int, float]] = []  # (start, end, p_inside) per unit
 
         def close() -> None:
-            words = list(current)
+            if not current:
+                return
+            start, end = current[0][0], current[-1][1]
+            score = float(np.mean([p for _, _, p in current]))
             current.clear()
             if text is not None:
-                while words and not any(c.isalnum() for c in text[words[0][0] : words[0][1]]):
-                    words.pop(0)
-                while words and not any(c.isalnum() for c in text[words[-1][0] : words[-1][1]]):
-                    words.pop()
-            if words:
-                score = float(np.mean([p for _, _, p in words]))
-                spans.append((words[0][0], words[-1][1], label, round(score, 4)))
+                while start < end and not text[start].isalnum():
+                    start += 1
+                while end > start and not text[end - 1].isalnum():
+                    end -= 1
+            if end > start:
+                spans.append((start, end, label, round(score, 4)))
 
-        for _, toks in words:
-            p = probs[toks[0], k]
+        for start, end, t in units:
+            p = probs[t, k]
             p_in = 1.0 - float(p[TAG_O])
             if p_in < threshold:
                 close()
                 continue
             if current and p[TAG_B] > p[TAG_I]:
                 close()
-            current.append((offsets[toks[0]][0], offsets[toks[-1]][1], p_in))
+            current.append((start, end, p_in))
         close()
     return spans
 

@@ -43,7 +43,7 @@ def summary_lines(result: DocumentResult) -> list[str]:
     flagged = {s.sentence for s in result.spans}
     biased = sum(s.biased for s in result.sentences)
     return [f"{_plural(len(result.spans), 'flag')} in {_plural(len(flagged), 'sentence')}; "
-            f"{biased} of {_plural(len(result.sentences), 'sentence')} reads as biased."]
+            f"{biased} of {_plural(len(result.sentences), 'sentence')} {'reads' if biased == 1 else 'read'} as biased."]
 
 
 def render(result: DocumentResult, labels: LabelSet, console: Console) -> None:

@@ -54,3 +54,13 @@ def test_spans_do_not_start_or_end_on_punctuation():
     p = probs([[O_, O_], [B_, O_], [I_, O_], [I_, O_], [B_, O_]])
     spans = decode_tags(p, offsets, [0, 1, 2, 3, 4], LABELS, THRESHOLDS, text)
     assert [(text[s:e], lab) for s, e, lab, _ in spans] == [("regime", "LOADED_LANGUAGE")]
+
+
+def test_hyphenated_and_quoted_words_decode_as_one_unit():
+    # the "so-called" 'reforms': so - called are three tokenizer words with no space between them
+    text = 'the so-called "reforms" failed'
+    offsets = [(0, 3), (4, 6), (6, 7), (7, 13), (14, 15), (15, 22), (22, 23), (24, 30)]
+    word_ids = [0, 1, 2, 3, 4, 5, 6, 7]
+    p = probs([[O_, O_], [B_, O_], [O_, O_], [O_, O_], [O_, O_], [I_, O_], [O_, O_], [O_, O_]])
+    spans = decode_tags(p, offsets, word_ids, LABELS, THRESHOLDS, text)
+    assert [text[s:e] for s, e, *_ in spans] == ['so-called "reforms']

@@ -4,7 +4,8 @@ Writes, outside the repo, batches that show each candidate in context, so that
 annotators can label them with data/quotes/GUIDELINES.md. Sampling is enriched
 for short quotes (at most SHORT_WORDS words), where scare quotes live:
 every short quote in PTC train/dev and the SemEval-2023 test articles
-(SemEval-2023 train re-annotates the PTC texts, so duplicates are dropped by hash),
+(SemEval-2023 train articles are the PTC train/dev articles with other line breaks,
+so their quotes are the PTC quotes and are not sampled twice; identical texts are also dropped by hash),
 short quotes from AllSides capped per source (for outlet diversity), and a small
 random share of longer quotes everywhere as contrast.
 
