@@ -1,6 +1,6 @@
 """Cross-validated quotation-mark classification, split by document, against the rule baseline.
 
-    python training/quote_cv.py --folds 5 --epochs 3 --model-dir models/framing-default
+    cd training && python quote_cv.py --folds 5 --epochs 3 --model-dir ../models/framing-default
 
 Each fold trains the encoder's LoRA adapters and the quote head from the base encoder on the
 quotes of the other folds' documents only (no document on both sides), then predicts the held-out
@@ -72,7 +72,13 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--model-dir", type=Path, help="write the results into this model's card")
     ap.add_argument("--out", type=Path, default=Path("docs/quote_cv.json"))
+    ap.add_argument("--card-only", action="store_true", help="no training: write --out's results into --model-dir")
     args = ap.parse_args()
+    if args.card_only:
+        if not args.model_dir:
+            ap.error("--card-only needs --model-dir")
+        write_card(args.model_dir, json.loads(args.out.read_text(encoding="utf-8")))
+        return
     torch.set_num_threads(2)
     t0 = time.time()
     examples, groups = [], []
@@ -113,9 +119,14 @@ def main() -> None:
     print(json.dumps({k: result[k] for k in ("model", "rule", "confusion")}, indent=1))
     print(result["report"])
     if args.model_dir:
-        model = FramingModel.from_pretrained(args.model_dir)
-        model.config.metrics["quotes_cv"] = result
-        model.save_pretrained(args.model_dir)
+        write_card(args.model_dir, result)
+
+
+def write_card(model_dir: Path, result: dict) -> None:
+    """Store the cross-validation results in a model's config and re-render its card."""
+    model = FramingModel.from_pretrained(model_dir)
+    model.config.metrics["quotes_cv"] = result
+    model.save_pretrained(model_dir)
 
 
 if __name__ == "__main__":
