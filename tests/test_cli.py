@@ -3,7 +3,7 @@ import json
 import pytest
 
 from framing.cli import main
-from tiny import LOADED, SCARE_TEXT, overfit, tiny_model
+from tiny import LOADED, NEUTRAL, SCARE_TEXT, overfit, tiny_model
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +76,60 @@ def test_not_a_model_folder(tmp_path, capsys):
     path.write_text("Some text.", encoding="utf-8")
     assert main(["check", str(path), "--model", str(tmp_path)]) == 2
     assert "not a framing model folder" in capsys.readouterr().err
+
+
+def test_fail_on_exits_1_when_the_label_is_flagged(model_dir, tmp_path, capsys):
+    path = tmp_path / "a.txt"
+    path.write_text(SCARE_TEXT, encoding="utf-8")
+    assert main(["check", str(path), "--model", str(model_dir), "--fail-on", "SCARE_QUOTE"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("framing: fail: 1 SCARE_QUOTE flagged: 'peacekeepers'")
+
+
+def test_fail_on_passes_when_absent_or_below_threshold(model_dir, tmp_path, capsys):
+    path = tmp_path / "a.txt"
+    path.write_text(SCARE_TEXT, encoding="utf-8")
+    assert main(["check", str(path), "--model", str(model_dir), "--fail-on", "FLAG_WAVING"]) == 0
+    assert main(["check", str(path), "--model", str(model_dir), "--fail-on", "SCARE_QUOTE:1.0"]) == 0
+    assert "fail:" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "rule, message",
+    [("IRONY", "--fail-on IRONY: unknown label 'IRONY'; labels are SCARE_QUOTE, LOADED_LANGUAGE"),
+     ("SCARE_QUOTE:high", "--fail-on SCARE_QUOTE:high: threshold 'high' is not a number"),
+     ("SCARE_QUOTE:2", "--fail-on SCARE_QUOTE:2: threshold must be between 0 and 1")],
+)
+def test_fail_on_bad_rule(model_dir, tmp_path, capsys, rule, message):
+    path = tmp_path / "a.txt"
+    path.write_text(SCARE_TEXT, encoding="utf-8")
+    assert main(["check", str(path), "--model", str(model_dir), "--fail-on", rule]) == 2
+    assert capsys.readouterr().err.startswith(f"framing: error: {message}")
+
+
+def test_compare_lists_added_and_removed_flags(model_dir, tmp_path, capsys):
+    old, new = tmp_path / "old.txt", tmp_path / "new.txt"
+    old.write_text(SCARE_TEXT + " " + NEUTRAL, encoding="utf-8")
+    new.write_text(NEUTRAL + " " + LOADED, encoding="utf-8")
+    assert main(["check", "--compare", str(old), str(new), "--model", str(model_dir), "--json"]) == 0
+    diff = json.loads(capsys.readouterr().out)
+    assert {(s["label"], s["text"]) for s in diff["removed"]} == {("SCARE_QUOTE", "peacekeepers")}
+    assert {("NAME_CALLING", "regime thugs"), ("LOADED_LANGUAGE", "attacked")} <= {
+        (s["label"], s["text"]) for s in diff["added"]}
+    assert main(["check", "--compare", str(old), str(new), "--model", str(model_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "- SCARE_QUOTE 'peacekeepers'" in out and "+ NAME_CALLING 'regime thugs'" in out
+
+
+def test_compare_of_identical_drafts_is_empty(model_dir, tmp_path, capsys):
+    old = tmp_path / "old.txt"
+    old.write_text(SCARE_TEXT + " " + LOADED, encoding="utf-8")
+    assert main(["check", "--compare", str(old), str(old), "--model", str(model_dir), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"added": [], "removed": []}
+
+
+def test_check_needs_file_or_compare(capsys):
+    with pytest.raises(SystemExit) as err:
+        main(["check"])
+    assert err.value.code == 2
+    assert "check needs either FILE or --compare OLD NEW" in capsys.readouterr().err
