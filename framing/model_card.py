@@ -67,7 +67,10 @@ def render_card(config: FramingConfig) -> str:
                          ["SCARE vs rest", "precision", "recall", "F1"]),
                   "", f"Per-class report:\n\n```\n{cv['report']}\n```", "",
                   "Confusion matrix (rows gold, columns predicted):", "",
-                  _table([[name, *row] for name, row in zip(cv["labels"], cv["confusion"])], ["", *cv["labels"]])]
+                  _table([[name, *row] for name, row in zip(cv["labels"], cv["confusion"])], ["", *cv["labels"]]),
+                  "", "Rule baseline, SCARE vs rest (rows gold, columns predicted):", "",
+                  _table([["not SCARE", *cv["rule_confusion_scare_vs_rest"][0]],
+                          ["SCARE", *cv["rule_confusion_scare_vs_rest"][1]]], ["", "not SCARE", "SCARE"])]
     if config.training:
         parts += ["", "## Training", "", "```json", json.dumps(config.training, indent=2), "```"]
     return "\n".join(parts) + "\n"
