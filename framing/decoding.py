@@ -33,6 +33,21 @@ def word_starts(word_ids: Sequence[int | None]) -> list[tuple[int, list[int]]]:
     return groups
 
 
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Move ``start``/``end`` inwards past anything that is not a letter or digit (quote marks, commas).
+
+    Example:
+        >>> t = 'so-called "reforms",'
+        >>> s, e = trim_span(t, 10, len(t)); t[s:e]
+        'reforms'
+    """
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return start, end
+
+
 def word_units(
     offsets: Sequence[tuple[int, int]], word_ids: Sequence[int | None], text: str | None = None
 ) -> list[tuple[int, int, int]]:
@@ -87,10 +102,7 @@ def decode_tags(
             score = float(np.mean([p for _, _, p in current]))
             current.clear()
             if text is not None:
-                while start < end and not text[start].isalnum():
-                    start += 1
-                while end > start and not text[end - 1].isalnum():
-                    end -= 1
+                start, end = trim_span(text, start, end)
             if end > start:
                 spans.append((start, end, label, round(score, 4)))
 

@@ -21,7 +21,7 @@ from safetensors.torch import load_file, save_file
 
 from framing.bert import BertEncoder
 from framing.config import FramingConfig
-from framing.decoding import decode_tags
+from framing.decoding import decode_tags, trim_span
 from framing.encoder import BASE_MODEL_NAME, base_model_dir
 from framing.features import encode, load_tokenizer, quote_positions
 from framing.network import FramingNetwork
@@ -33,7 +33,6 @@ WEIGHTS_NAME = "model.safetensors"
 CONFIG_NAME = "config.json"
 LABELS_NAME = "labels.json"
 CARD_NAME = "README.md"
-_TRIM = " \t\r\n,.;:"
 
 
 def default_model_dir() -> Path:
@@ -264,10 +263,7 @@ class FramingModel:
             out.append([float(bias[row]), spans])
         for (row, q), p in zip(quotes, scare):
             if p >= thresholds[labels.quote_label]:
-                start, end = q.inner_start, min(q.inner_end, len(texts[row]))
-                inner = texts[row][start:end]
-                start += len(inner) - len(inner.lstrip(_TRIM))
-                end -= len(inner) - len(inner.rstrip(_TRIM))
+                start, end = trim_span(texts[row], q.inner_start, min(q.inner_end, len(texts[row])))
                 if end > start:
                     out[row][1].append((start, end, labels.quote_label, round(float(p), 4)))
         return [tuple(x) for x in out]

@@ -27,8 +27,7 @@ def test_predicts_what_it_learned(trained):
     assert ("attacked", "LOADED_LANGUAGE") in got
     assert ("peacekeepers", "SCARE_QUOTE") in got
     assert not any(s.label == "SCARE_QUOTE" and "restore" in s.text for s in result.spans)
-    assert [s.biased for s in result.sentences] == [True, False, result.sentences[2].biased,
-                                                    result.sentences[3].biased]
+    assert [s.biased for s in result.sentences[:2]] == [True, False]
     assert result.sentences[0].labels == ["LOADED_LANGUAGE", "NAME_CALLING"]
 
 
