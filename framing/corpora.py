@@ -57,16 +57,16 @@ def read_text(path: Path) -> str:
         return f.read()
 
 
-def read_ptc_articles(split: str) -> Iterator[tuple[str, str]]:
-    """PTC (SemEval-2020 Task 11) articles of ``split`` ('train' or 'dev') as ``(article_id, text)``."""
-    folder = corpus_path("ptc_semeval2020_task11", f"{split}-articles")
+def read_article_folder(folder: Path) -> Iterator[tuple[str, str]]:
+    """``(article_id, text)`` for every ``article<ID>.txt`` in ``folder``, in file-name order."""
+    if not folder.is_dir():
+        raise DataMissingError(f"{folder}: not a folder of article<ID>.txt files")
     for path in sorted(folder.glob("article*.txt")):
         yield path.stem.removeprefix("article"), read_text(path)
 
 
-def read_ptc_labels(split: str) -> dict[str, list[tuple[str, int, int]]]:
-    """PTC technique spans of ``split``: ``{article_id: [(technique, start, end), ...]}``."""
-    path = corpus_path("ptc_semeval2020_task11", f"{split}-task-flc-tc.labels")
+def read_span_tsv(path: Path) -> dict[str, list[tuple[str, int, int]]]:
+    """A PTC-style label file (``id<TAB>technique<TAB>start<TAB>end``) as ``{id: [(technique, start, end)]}``."""
     spans: dict[str, list[tuple[str, int, int]]] = {}
     with open(path, encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
@@ -76,15 +76,40 @@ def read_ptc_labels(split: str) -> dict[str, list[tuple[str, int, int]]]:
             if len(parts) != 4:
                 raise ValueError(f"{path}:{lineno}: expected 4 tab-separated fields, got {len(parts)}")
             doc, technique, start, end = parts
-            spans.setdefault(doc, []).append((technique, int(start), int(end)))
+            try:
+                spans.setdefault(doc, []).append((technique, int(start), int(end)))
+            except ValueError:
+                raise ValueError(f"{path}:{lineno}: start and end must be integers, got {start!r}, {end!r}") from None
     return spans
+
+
+def read_ptc_articles(split: str) -> Iterator[tuple[str, str]]:
+    """PTC (SemEval-2020 Task 11) articles of ``split`` ('train' or 'dev') as ``(article_id, text)``."""
+    return read_article_folder(corpus_path("ptc_semeval2020_task11", f"{split}-articles"))
+
+
+def read_ptc_labels(split: str) -> dict[str, list[tuple[str, int, int]]]:
+    """PTC technique spans of ``split``: ``{article_id: [(technique, start, end), ...]}``."""
+    return read_span_tsv(corpus_path("ptc_semeval2020_task11", f"{split}-task-flc-tc.labels"))
+
+
+def read_semeval2023_articles(split: str) -> Iterator[tuple[str, str]]:
+    """SemEval-2023 Task 3 English subtask-3 articles ('train' or 'test') as ``(article_id, text)``.
+
+    The train articles are the PTC train+dev articles re-laid-out in paragraphs: never put the two
+    versions of one article on different sides of a split.
+    """
+    return read_article_folder(corpus_path("semeval2023_task3_en", f"{split}-articles-subtask-3"))
+
+
+def read_semeval2023_labels() -> dict[str, list[tuple[str, int, int]]]:
+    """SemEval-2023 Task 3 English train spans: ``{article_id: [(technique, start, end), ...]}``."""
+    return read_span_tsv(corpus_path("semeval2023_task3_en", "train-labels-subtask-3-spans.txt"))
 
 
 def read_semeval2023_test_articles() -> Iterator[tuple[str, str]]:
     """The 54 unlabeled SemEval-2023 Task 3 English test articles as ``(article_id, text)``."""
-    folder = corpus_path("semeval2023_task3_en", "test-articles-subtask-3")
-    for path in sorted(folder.glob("article*.txt")):
-        yield path.stem.removeprefix("article"), read_text(path)
+    return read_semeval2023_articles("test")
 
 
 def read_allsides() -> Iterator[dict]:

@@ -73,6 +73,61 @@ def word_units(
     return out
 
 
+def unit_scores(
+    probs: np.ndarray, offsets: Sequence[tuple[int, int]], word_ids: Sequence[int | None], text: str | None = None
+) -> tuple[list[tuple[int, int]], np.ndarray, np.ndarray]:
+    """Per-unit ``(units, inside, begins)`` from token ``probs`` of shape (tokens, labels, 3).
+
+    ``inside[u, k]`` is ``1 - P(O)`` of unit ``u``'s judged token for label ``k``; ``begins[u, k]``
+    is true where that token prefers B over I.
+    """
+    units = word_units(offsets, word_ids, text)
+    judged = [t for _, _, t in units]
+    p = probs[judged] if judged else np.zeros((0, probs.shape[1], 3))
+    return [(s, e) for s, e, _ in units], 1.0 - p[:, :, TAG_O], p[:, :, TAG_B] > p[:, :, TAG_I]
+
+
+def spans_from_units(
+    units: Sequence[tuple[int, int]],
+    inside: np.ndarray,
+    begins: np.ndarray,
+    labels: Sequence[str],
+    thresholds: dict[str, float],
+    text: str | None = None,
+) -> list[tuple[int, int, str, float]]:
+    """``(start, end, label, score)`` spans: consecutive units whose ``inside`` reaches the label's
+    threshold, split where a unit ``begins`` a new span, scored by the mean ``inside``.
+
+    Given the ``text``, spans are trimmed of punctuation at both ends (a lone quotation mark is
+    not a loaded term) and spans with no letter or digit are dropped.
+    """
+    spans: list[tuple[int, int, str, float]] = []
+    for k, label in enumerate(labels):
+        threshold = thresholds[label]
+        current: list[int] = []
+
+        def close() -> None:
+            if not current:
+                return
+            start, end = units[current[0]][0], units[current[-1]][1]
+            score = float(np.mean(inside[current, k]))
+            current.clear()
+            if text is not None:
+                start, end = trim_span(text, start, end)
+            if end > start:
+                spans.append((start, end, label, round(score, 4)))
+
+        for u in range(len(units)):
+            if inside[u, k] < threshold:
+                close()
+                continue
+            if current and begins[u, k]:
+                close()
+            current.append(u)
+        close()
+    return spans
+
+
 def decode_tags(
     probs: np.ndarray,
     offsets: Sequence[tuple[int, int]],
@@ -85,38 +140,9 @@ def decode_tags(
 
     Offsets are the tokens' character offsets. Each whitespace-delimited unit (see
     :func:`word_units`) is inside a span when ``1 - P(O)`` of its judged token reaches the
-    label's threshold; the score is the mean of that over the span's units. Given the ``text``,
-    spans are trimmed of punctuation at both ends (a lone quotation mark is not a loaded term)
-    and spans with no letter or digit are dropped.
+    label's threshold (see :func:`spans_from_units`).
     """
-    units = word_units(offsets, word_ids, text)
-    spans: list[tuple[int, int, str, float]] = []
-    for k, label in enumerate(labels):
-        threshold = thresholds[label]
-        current: list[tuple[int, int, float]] = []  # (start, end, p_inside) per unit
-
-        def close() -> None:
-            if not current:
-                return
-            start, end = current[0][0], current[-1][1]
-            score = float(np.mean([p for _, _, p in current]))
-            current.clear()
-            if text is not None:
-                start, end = trim_span(text, start, end)
-            if end > start:
-                spans.append((start, end, label, round(score, 4)))
-
-        for start, end, t in units:
-            p = probs[t, k]
-            p_in = 1.0 - float(p[TAG_O])
-            if p_in < threshold:
-                close()
-                continue
-            if current and p[TAG_B] > p[TAG_I]:
-                close()
-            current.append((start, end, p_in))
-        close()
-    return spans
+    return spans_from_units(*unit_scores(probs, offsets, word_ids, text), labels, thresholds, text)
 
 
 def tag_targets(

@@ -130,3 +130,13 @@ PTC_TECHNIQUES = {
     "Appeal_to_fear-prejudice": "APPEAL_TO_FEAR",
     "Flag-Waving": "FLAG_WAVING",
 }
+
+# The same six techniques under their SemEval-2023 Task 3 names.
+SEMEVAL2023_TECHNIQUES = {
+    "Loaded_Language": "LOADED_LANGUAGE",
+    "Name_Calling-Labeling": "NAME_CALLING",
+    "Exaggeration-Minimisation": "EXAGGERATION",
+    "Doubt": "DOUBT",
+    "Appeal_to_Fear-Prejudice": "APPEAL_TO_FEAR",
+    "Flag_Waving": "FLAG_WAVING",
+}

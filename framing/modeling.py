@@ -21,12 +21,13 @@ from safetensors.torch import load_file, save_file
 
 from framing.bert import BertEncoder
 from framing.config import FramingConfig
-from framing.decoding import decode_tags, trim_span
+from framing.decoding import unit_scores
 from framing.encoder import BASE_MODEL_NAME, base_model_dir
 from framing.features import encode, load_tokenizer, quote_positions
 from framing.network import FramingNetwork
 from framing.quotes import Quote, find_quotes
-from framing.results import DocumentResult, Sentence, Span
+from framing.results import DocumentResult
+from framing.scores import DocumentScores, SentenceScores, decode_document
 from framing.segment import split_sentences
 
 WEIGHTS_NAME = "model.safetensors"
@@ -51,8 +52,8 @@ class _Doc:
     quotes: list[list[Quote]]  # per sentence, offsets relative to the sentence
 
 
-def _prepare(text: str) -> _Doc:
-    sentences = split_sentences(text)
+def _prepare(text: str, sentences: list[tuple[int, int]] | None = None) -> _Doc:
+    sentences = split_sentences(text) if sentences is None else sentences
     quotes: list[list[Quote]] = [[] for _ in sentences]
     starts = [s for s, _ in sentences]
     for q in find_quotes(text):
@@ -229,55 +230,65 @@ class FramingModel:
 
     def predict_many(self, texts: Sequence[str], batch_size: int = 32) -> list[DocumentResult]:
         """Find framing devices in many documents, batching sentences across documents by length."""
+        return [self.decode(s) for s in self.score_many(texts, batch_size=batch_size)]
+
+    def decode(self, scores: DocumentScores, thresholds: dict[str, float] | None = None) -> DocumentResult:
+        """Flags of scored document at the model's thresholds (or at ``thresholds``)."""
+        cfg = self.config
+        return decode_document(scores, cfg.labelset, cfg.quote_classes, thresholds or cfg.thresholds)
+
+    def score_many(self, texts: Sequence[str], batch_size: int = 32,
+                   sentences: Sequence[list[tuple[int, int]] | None] | None = None) -> list[DocumentScores]:
+        """Raw probabilities for many documents (see :mod:`framing.scores`), without thresholds.
+
+        ``sentences`` optionally gives each document's sentence boundaries (``None`` entries are
+        segmented as usual), e.g. to score a corpus of single sentences as they were annotated.
+
+        Example:
+            >>> s = FramingModel.from_pretrained().score_many(["One. Two."])[0]  # doctest: +SKIP
+            >>> [(x.start, x.end) for x in s.sentences]  # doctest: +SKIP
+            [(0, 4), (5, 9)]
+        """
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
-        docs = [_prepare(t) for t in texts]
+        given = sentences if sentences is not None else [None] * len(texts)
+        docs = [_prepare(t, b) for t, b in zip(texts, given)]
         items = [(d, k) for d, doc in enumerate(docs) for k in range(len(doc.sentences))]
         items.sort(key=lambda it: docs[it[0]].sentences[it[1]][1] - docs[it[0]].sentences[it[1]][0])
-        found: dict[tuple[int, int], tuple[float, list[tuple[int, int, str, float]]]] = {}
+        found: dict[tuple[int, int], SentenceScores] = {}
         self.network.eval()
         self._merge()
         for i in range(0, len(items), batch_size):
             chunk = items[i : i + batch_size]
-            found.update(zip(chunk, self._predict_sentences([docs[d] for d, _ in chunk], [k for _, k in chunk])))
-        return [self._assemble(d, doc, found) for d, doc in enumerate(docs)]
+            found.update(zip(chunk, self._score_sentences([docs[d] for d, _ in chunk], [k for _, k in chunk])))
+        return [DocumentScores(doc.text, [found[(d, k)] for k in range(len(doc.sentences))])
+                for d, doc in enumerate(docs)]
 
-    def _predict_sentences(self, docs: list[_Doc], indices: list[int]):
+    def _score_sentences(self, docs: list[_Doc], indices: list[int]) -> list[SentenceScores]:
         cfg, labels = self.config, self.config.labelset
-        texts = [doc.text[doc.sentences[k][0] : doc.sentences[k][1]] for doc, k in zip(docs, indices)]
+        bounds = [doc.sentences[k] for doc, k in zip(docs, indices)]
+        texts = [doc.text[s:e] for doc, (s, e) in zip(docs, bounds)]
         batch = encode(self.tokenizer, texts)
         quotes = [(row, q) for row, (doc, k) in enumerate(zip(docs, indices)) for q in doc.quotes[k]]
+        n_classes = len(cfg.quote_classes)
         with torch.inference_mode():
             hidden, tags, sent = self.network.run(batch)
             probs = torch.softmax(tags, dim=-1).numpy()
-            bias = torch.sigmoid(sent[:, 0]).numpy() if labels.sentence_labels else np.zeros(len(texts))
-            scare = np.zeros(0)
+            sentence = torch.sigmoid(sent).numpy()
+            quote_probs = np.zeros((0, n_classes))
             if quotes and labels.quote_label:
                 logits = self.network.quote_logits(hidden, quote_positions(batch, quotes))
-                scare = torch.softmax(logits, -1)[:, cfg.quote_classes.index("SCARE")].numpy()
-        thresholds = cfg.thresholds
+                quote_probs = torch.softmax(logits, -1).numpy()
         out = []
-        for row, text in enumerate(texts):
-            spans = decode_tags(probs[row], batch.offsets[row], batch.word_ids[row], labels.tagged_labels, thresholds,
-                                text)
-            out.append([float(bias[row]), spans])
-        for (row, q), p in zip(quotes, scare):
-            if p >= thresholds[labels.quote_label]:
-                start, end = trim_span(texts[row], q.inner_start, min(q.inner_end, len(texts[row])))
-                if end > start:
-                    out[row][1].append((start, end, labels.quote_label, round(float(p), 4)))
-        return [tuple(x) for x in out]
-
-    def _assemble(self, d: int, doc: _Doc, found) -> DocumentResult:
-        sentences, spans = [], []
-        name = self.config.labelset.sentence_labels[0] if self.config.labelset.sentence_labels else None
-        for k, (s_start, s_end) in enumerate(doc.sentences):
-            bias, local = found[(d, k)]
-            local = sorted(local, key=lambda x: (x[0], x[1], x[2]))
-            for start, end, label, score in local:
-                a, b = s_start + start, s_start + end
-                spans.append(Span(a, b, doc.text[a:b], label, score, k))
-            biased = name is not None and bias >= self.config.thresholds[name]
-            sentences.append(Sentence(s_start, s_end, doc.text[s_start:s_end], round(bias, 4), bool(biased),
-                                      sorted({x[2] for x in local})))
-        return DocumentResult(doc.text, sentences, spans)
+        for row, ((start, end), text) in enumerate(zip(bounds, texts)):
+            units, inside, begins = unit_scores(probs[row], batch.offsets[row], batch.word_ids[row], text)
+            out.append(SentenceScores(start, end, [(start + a, start + b) for a, b in units], inside, begins,
+                                      sentence[row], [], np.zeros((0, n_classes))))
+        if labels.quote_label:
+            for (row, q), p in zip(quotes, quote_probs):
+                base = bounds[row][0]
+                out[row].quotes.append(Quote(q.start + base, q.end + base, q.inner_start + base, q.inner_end + base))
+            for row, s in enumerate(out):
+                rows = [i for i, (r, _) in enumerate(quotes) if r == row]
+                s.quote_probs = quote_probs[rows] if rows else np.zeros((0, n_classes))
+        return out

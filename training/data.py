@@ -14,9 +14,15 @@ from pathlib import Path
 
 from sklearn.model_selection import StratifiedGroupKFold
 
-from framing.corpora import read_babe, read_ptc_articles, read_ptc_labels
+from framing.corpora import (
+    read_babe,
+    read_ptc_articles,
+    read_ptc_labels,
+    read_semeval2023_articles,
+    read_semeval2023_labels,
+)
 from framing.examples import QuoteExample, SentenceExample, TagExample
-from framing.labels import PTC_TECHNIQUES
+from framing.labels import PTC_TECHNIQUES, SEMEVAL2023_TECHNIQUES
 from framing.quote_corpus import QUOTE_LABELS, load_quote_corpus
 from framing.quotes import Quote
 from framing.segment import split_sentences
@@ -32,6 +38,15 @@ def ptc_documents(split: str) -> list[tuple[str, str, list[tuple[int, int, str]]
     labels = read_ptc_labels(split)
     return [(doc, text, [(s, e, PTC_TECHNIQUES[t]) for t, s, e in labels.get(doc, []) if t in PTC_TECHNIQUES])
             for doc, text in read_ptc_articles(split)]
+
+
+def semeval2023_train_documents() -> list[tuple[str, str, list[tuple[int, int, str]]]]:
+    """SemEval-2023 re-annotations of the PTC *train-split* articles only (never PTC tune or dev articles)."""
+    labels = read_semeval2023_labels()
+    ptc_train = {doc for doc, _ in read_ptc_articles("train") if ptc_split(doc) == "train"}
+    return [(doc, text, [(s, e, SEMEVAL2023_TECHNIQUES[t]) for t, s, e in labels.get(doc, [])
+                         if t in SEMEVAL2023_TECHNIQUES])
+            for doc, text in read_semeval2023_articles("train") if doc in ptc_train]
 
 
 def ptc_split(doc_id: str) -> str:

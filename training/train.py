@@ -23,7 +23,7 @@ from torch import nn
 from tqdm import tqdm
 from transformers import get_linear_schedule_with_warmup
 
-from data import babe_splits, ptc_documents, ptc_split, quote_splits, tag_examples  # noqa: I001
+from data import babe_splits, ptc_documents, ptc_split, quote_splits, semeval2023_train_documents, tag_examples  # noqa: I001
 from framing.baselines import rule_is_scare
 from framing.config import FramingConfig
 from framing.metrics import best_threshold, span_report
@@ -107,10 +107,13 @@ def tune_and_evaluate(model: FramingModel, ptc_tune, ptc_dev, babe, quotes) -> d
     return metrics
 
 
-def load_splits(limit: int, negative_share: float, rng: random.Random):
+def load_splits(limit: int, negative_share: float, rng: random.Random, semeval2023: bool = False):
     cap = (lambda xs: xs[:limit]) if limit else (lambda xs: xs)
     ptc_train = ptc_documents("train")
-    tag_train = cap(tag_examples([d for d in ptc_train if ptc_split(d[0]) == "train"], negative_share, rng))
+    tag_docs = [d for d in ptc_train if ptc_split(d[0]) == "train"]
+    if semeval2023:
+        tag_docs += semeval2023_train_documents()
+    tag_train = cap(tag_examples(tag_docs, negative_share, rng))
     ptc_tune = cap([d for d in ptc_train if ptc_split(d[0]) == "tune"])
     ptc_dev = cap(ptc_documents("dev"))
     babe = {k: cap(v) for k, v in babe_splits().items()}
@@ -137,6 +140,8 @@ def main() -> None:
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--negative-share", type=float, default=0.3, help="share of PTC lines without spans kept")
+    ap.add_argument("--semeval2023", action="store_true",
+                    help="also train on the SemEval-2023 re-annotation of the PTC train-split articles")
     ap.add_argument("--limit", type=int, default=0, help="cap every split at N examples (smoke test)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--reevaluate", type=Path, metavar="MODEL_DIR",
@@ -152,7 +157,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     rng = random.Random(args.seed)
 
-    tag_train, ptc_tune, ptc_dev, babe, quotes = load_splits(args.limit, args.negative_share, rng)
+    tag_train, ptc_tune, ptc_dev, babe, quotes = load_splits(args.limit, args.negative_share, rng, args.semeval2023)
     print(f"tag lines {len(tag_train)}, babe train {len(babe['train'])}, "
           f"quote sentences {len(quotes.get('train', []))}", flush=True)
 
