@@ -10,6 +10,9 @@ Example:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 # Verbs of saying (a compact list in the spirit of Recasens et al.'s report verbs), all inflections.
 REPORTING = re.compile(
@@ -29,3 +32,39 @@ def rule_is_scare(sentence: str, inner_start: int, inner_end: int) -> bool:
         return False
     rest = sentence[:inner_start] + " " + sentence[inner_end:]
     return REPORTING.search(rest) is None
+
+
+# The bias lexicon of Recasens et al. (2013) and Riloff & Wiebe's strongly subjective words.
+LEXICON_FILES = ("recasens2013_npov_features/npov_lexicon.txt",
+                 "recasens2013_npov_features/strong_subjectives_riloff2003.txt")
+_WORD = re.compile(r"\w[\w'’-]*")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """A word list whose every occurrence is flagged as loaded language (a baseline, not a model).
+
+    Example:
+        >>> Lexicon(frozenset({"regime"}), ("demo",)).spans("The Regime fell.")
+        [(4, 10)]
+    """
+
+    words: frozenset[str]
+    sources: tuple[str, ...]
+
+    @classmethod
+    def load(cls, files: Sequence[str] = LEXICON_FILES) -> Lexicon:
+        """Read one word per line (``%`` or ``#`` comments skipped) from files under ``../shared/data/lexicons``."""
+        from framing.corpora import corpus_path
+
+        words: set[str] = set()
+        for name in files:
+            for line in Path(corpus_path("lexicons", name)).read_text(encoding="utf-8").splitlines():
+                line = line.strip().lower()
+                if line and not line.startswith(("%", "#")):
+                    words.add(line)
+        return cls(frozenset(words), tuple(files))
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of the words of ``text`` found in the lexicon."""
+        return [(m.start(), m.end()) for m in _WORD.finditer(text) if m.group().lower() in self.words]

@@ -4,6 +4,7 @@
     framing check - --json < article.txt           # DocumentResult as JSON
     framing check draft.txt --fail-on SCARE_QUOTE  # exit 1 when a scare quote is flagged
     framing check --compare old.txt new.txt        # flags added and removed between drafts
+    framing evaluate --data babe:FILE.csv --out report/  # metrics.json, report.html, summary.md
 """
 
 from __future__ import annotations
@@ -64,6 +65,18 @@ def compare_drafts(old_path: str, new_path: str, as_json: bool, model_dir: str |
     return 0
 
 
+def evaluate(model_dir: str | None, specs: list[str], out: str, update_model: bool) -> int:
+    """Evaluate a model on annotated data and write the report folder; prints the headline table."""
+    from framing.evaluation import run_evaluation
+    from framing.report import summary_markdown
+
+    metrics = run_evaluation(model_dir, specs, out, update_model,
+                             log=lambda line: print(line, file=sys.stderr, flush=True))
+    print(summary_markdown(metrics), end="")
+    print(f"framing: report written to {out}/report.html", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="framing", description="Mark framing devices in news articles.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -74,6 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fail-on", action="append", metavar="LABEL[:THRESHOLD]",
                    help="exit 1 when LABEL is flagged (at or above THRESHOLD, if given); repeatable")
     p.add_argument("--compare", nargs=2, metavar=("OLD", "NEW"), help="show flags added and removed between drafts")
+    p = sub.add_parser("evaluate", help="measure a model on annotated data and write a report",
+                       description="Formats (SPEC = FORMAT:PATH): ptc:ARTICLES_DIR,LABELS.tsv, "
+                       "semeval2023:ARTICLES_DIR,SPANS.tsv, babe:FILE.csv, mbic:FILE.csv, jsonl:FILE.jsonl, "
+                       "quotes:FILE.jsonl. Documents the model trained or tuned on are left out.")
+    p.add_argument("--model", metavar="DIR", help="model folder (default: the shipped default model)")
+    p.add_argument("--data", action="append", required=True, metavar="SPEC", help="annotated data; repeatable")
+    p.add_argument("--out", required=True, metavar="DIR", help="report folder (replaced when complete)")
+    p.add_argument("--update-model", action="store_true",
+                   help="also write the headline figures into the model's config and model card")
     return parser
 
 
@@ -88,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
             return compare_drafts(*args.compare, args.json, args.model)
         if args.command == "check":
             return check(args.file, args.json, args.model, args.fail_on)
+        if args.command == "evaluate":
+            return evaluate(args.model, args.data, args.out, args.update_model)
     except (InputError, FileNotFoundError, ValueError) as e:
         print(f"framing: error: {e}", file=sys.stderr)
         return 2

@@ -40,6 +40,8 @@ class FramingConfig:
     framing_version: str = __version__
     training: dict = field(default_factory=dict)
     metrics: dict = field(default_factory=dict)
+    # The latest `framing evaluate --update-model`: headline figures with CIs, data and date.
+    evaluation: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.lora_rank < 1:

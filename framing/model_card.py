@@ -37,6 +37,16 @@ def render_card(config: FramingConfig) -> str:
                           _fmt(config.thresholds.get(n, 0.5))]
                          for n in (*ls.span_labels, *ls.sentence_labels)],
                         ["label", "level", "description", "threshold"]))
+    ev = config.evaluation
+    if ev:
+        from framing.report import summary_markdown
+
+        parts += ["", "## Latest evaluation", "",
+                  f"`framing evaluate` on {ev['created']}; value [95% bootstrap CI over documents]. Documents the "
+                  "model trained or tuned on were left out: "
+                  + ", ".join(f"`{d['spec']}` {d['documents']} documents ({d['excluded_seen_in_training']} left out)"
+                              for d in ev["data"]) + ".", "",
+                  summary_markdown({"headline": ev["headline"]}).rstrip()]
     m = config.metrics
     if m:
         parts += ["", "## Dev metrics", "", m.get("note", ""), ""]

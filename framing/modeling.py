@@ -34,6 +34,9 @@ WEIGHTS_NAME = "model.safetensors"
 CONFIG_NAME = "config.json"
 LABELS_NAME = "labels.json"
 CARD_NAME = "README.md"
+# Fingerprints (framing.gold.fingerprint) of the documents a model was trained or tuned on, so that
+# evaluation can leave them out.
+SEEN_NAME = "seen_documents.json"
 
 
 def default_model_dir() -> Path:
@@ -76,6 +79,7 @@ class FramingModel:
         # A model loaded for inference has its adapters folded into plain weights; this keeps
         # the saved adapter weights so that save_pretrained still writes the same format.
         self._frozen_state = frozen_state
+        self.seen: dict[str, list[str]] = {}  # {"train": [fingerprint, ...], "tune": [...]}
 
     # ---- building, loading, saving -------------------------------------------------
     @classmethod
@@ -127,9 +131,11 @@ class FramingModel:
             raise FileNotFoundError(f"{folder}: not a framing model folder (needs {CONFIG_NAME} and {WEIGHTS_NAME})")
         config = FramingConfig.load(folder / CONFIG_NAME)
         state = load_file(folder / WEIGHTS_NAME)
+        model = cls._folded(config, state, folder / WEIGHTS_NAME) if not for_training else cls.from_base(config)
+        if (folder / SEEN_NAME).is_file():
+            model.seen = json.loads((folder / SEEN_NAME).read_text(encoding="utf-8"))
         if not for_training:
-            return cls._folded(config, state, folder / WEIGHTS_NAME)
-        model = cls.from_base(config)
+            return model
         expected = model._saved_keys()
         missing, unexpected = expected - state.keys(), state.keys() - expected
         if missing or unexpected:
@@ -198,6 +204,8 @@ class FramingModel:
         self.config.save(folder / CONFIG_NAME)
         self.config.labelset.save(folder / LABELS_NAME)
         (folder / CARD_NAME).write_text(card or render_card(self.config), encoding="utf-8")
+        if self.seen:
+            (folder / SEEN_NAME).write_text(json.dumps(self.seen) + "\n", encoding="utf-8")
 
     def _merge(self) -> None:
         if not self._merged and self._frozen_state is None:

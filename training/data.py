@@ -22,6 +22,7 @@ from framing.corpora import (
     read_semeval2023_labels,
 )
 from framing.examples import QuoteExample, SentenceExample, TagExample
+from framing.gold import fingerprint
 from framing.labels import PTC_TECHNIQUES, SEMEVAL2023_TECHNIQUES
 from framing.quote_corpus import QUOTE_LABELS, load_quote_corpus
 from framing.quotes import Quote
@@ -119,3 +120,20 @@ def quote_splits(path: Path) -> dict[str, list[QuoteExample]]:
     for (corpus, doc_id), examples in quote_examples_by_document(path).items():
         out[quote_split(corpus, doc_id)].extend(examples)
     return out
+
+
+def seen_fingerprints(quotes_path: Path) -> dict[str, list[str]]:
+    """Fingerprints of every document the default training puts in its train or tune splits
+    (PTC articles, which SemEval-2023 re-lays out, BABE sentences, quote-corpus documents)."""
+    seen: dict[str, set[str]] = {"train": set(), "tune": set()}
+    for doc, text in read_ptc_articles("train"):
+        seen[ptc_split(doc)].add(fingerprint(text))
+    splits = babe_splits()
+    for name in ("train", "tune"):
+        seen[name].update(fingerprint(e.text) for e in splits[name])
+    if quotes_path.exists():
+        for r in load_quote_corpus(quotes_path):
+            which = quote_split(r.corpus, r.doc_id)
+            if which != "dev":
+                seen[which].add(fingerprint(r.text))
+    return {k: sorted(v) for k, v in seen.items()}

@@ -23,7 +23,15 @@ from torch import nn
 from tqdm import tqdm
 from transformers import get_linear_schedule_with_warmup
 
-from data import babe_splits, ptc_documents, ptc_split, quote_splits, semeval2023_train_documents, tag_examples  # noqa: I001
+from data import (  # noqa: I001
+    babe_splits,
+    ptc_documents,
+    ptc_split,
+    quote_splits,
+    seen_fingerprints,
+    semeval2023_train_documents,
+    tag_examples,
+)
 from framing.baselines import rule_is_scare
 from framing.config import FramingConfig
 from framing.metrics import best_threshold, span_report
@@ -126,6 +134,7 @@ def reevaluate(folder: Path, out: Path) -> None:
     model = FramingModel.from_pretrained(folder)
     _, ptc_tune, ptc_dev, babe, quotes = load_splits(0, 0.0, random.Random(0))
     model.config.metrics = tune_and_evaluate(model, ptc_tune, ptc_dev, babe, quotes)
+    model.seen = seen_fingerprints(QUOTES)
     model.save_pretrained(out)
     print(json.dumps({k: v for k, v in model.config.metrics.items() if k != "quotes"}, indent=1))
 
@@ -209,6 +218,7 @@ def main() -> None:
         "train_minutes": round(train_minutes, 1),
         "total_minutes": round((time.time() - t0) / 60, 1),
     }
+    model.seen = seen_fingerprints(QUOTES)
     model.save_pretrained(args.out)
     print(json.dumps({k: v for k, v in metrics.items() if k != "quotes"}, indent=1))
     if quotes:
