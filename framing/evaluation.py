@@ -96,7 +96,7 @@ def _span_section(model: FramingModel, docs: list[GoldDocument], scores: list[Do
     groups = [d.group for d in docs]
     words = [_words(d.text) for d in docs]
     out: dict = {"documents": len(docs), "labels": {}}
-    token_true, token_pred = [], []
+    token_true, token_pred, sent_true, sent_pred = [], [], [], []
     for k, label in enumerate(labels):
         gold = [[(s, e) for s, e, lab in d.spans if lab == label] for d in docs]
         entry: dict = {}
@@ -124,6 +124,8 @@ def _span_section(model: FramingModel, docs: list[GoldDocument], scores: list[Do
                 y_s = [int(any(s < st.end and e > st.start for s, e in g)) for g, sc in zip(gold, scores)
                        for st in sc.sentences]
                 p_s = [int(label in st.labels) for r in results for st in r.sentences]
+                sent_true.append(y_s)
+                sent_pred.append(p_s)
                 sp, sr, sf, _ = precision_recall_fscore_support(y_s, p_s, average="binary", zero_division=0)
                 row["sentence"] = {"precision": float(sp), "recall": float(sr), "f1": float(sf),
                                    "support": int(sum(y_s)),
@@ -133,11 +135,13 @@ def _span_section(model: FramingModel, docs: list[GoldDocument], scores: list[Do
                 row["calibration"] = calibration(y_w, p_w)
             entry[name] = row
         out["labels"][label] = entry
-    y_true, y_pred = np.stack(token_true, 1), np.stack(token_pred, 1)
-    out["token_report"] = classification_report(y_true, y_pred, target_names=labels, zero_division=0, digits=3)
-    for avg in ("micro", "macro"):
-        p, r, f, _ = precision_recall_fscore_support(y_true, y_pred, average=avg, zero_division=0)
-        out[f"token_{avg}"] = {"precision": float(p), "recall": float(r), "f1": float(f)}
+    for level, truth, guess in (("token", token_true, token_pred), ("sentence", sent_true, sent_pred)):
+        y_true, y_pred = np.stack(truth, 1), np.stack(guess, 1)
+        out[f"{level}_report"] = classification_report(y_true, y_pred, target_names=labels, zero_division=0,
+                                                       digits=3)
+        for avg in ("micro", "macro"):
+            p, r, f, _ = precision_recall_fscore_support(y_true, y_pred, average=avg, zero_division=0)
+            out[f"{level}_{avg}"] = {"precision": float(p), "recall": float(r), "f1": float(f)}
     if all(d.propaganda is not None for d in docs):
         # technique-agnostic span identification: every technique in gold, every tagged label predicted
         si = np.array([span_counts(merge_spans([(s.start, s.end) for s in r.spans if s.label in labels]),
