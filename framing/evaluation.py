@@ -281,13 +281,10 @@ def evaluate(model: FramingModel, golds: Sequence[GoldSet], lexicon: Lexicon | N
 
 
 def model_sha256(folder: str | Path) -> str:
-    """sha256 over a model folder's weights and config, naming exactly what was evaluated."""
+    """sha256 of a model folder's weights (thresholds and labels are recorded beside it in the report)."""
     import hashlib
 
-    h = hashlib.sha256()
-    for name in ("model.safetensors", "config.json"):
-        h.update((Path(folder) / name).read_bytes())
-    return h.hexdigest()
+    return hashlib.sha256((Path(folder) / "model.safetensors").read_bytes()).hexdigest()
 
 
 def run_evaluation(model_dir: str | None, specs: Sequence[str], out: str | Path, update_model: bool = False,

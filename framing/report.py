@@ -58,12 +58,24 @@ def headline(metrics: dict) -> list[dict]:
     return rows
 
 
+def short_name(spec: str) -> str:
+    """``FORMAT:PATH[,PATH]`` shortened to ``FORMAT:first path's name`` for tables.
+
+    Example:
+        >>> short_name("ptc:../shared/data/ptc/dev-articles,../shared/data/ptc/dev.labels")
+        'ptc:dev-articles'
+    """
+    fmt, _, rest = spec.partition(":")
+    return f"{fmt}:{Path(rest.split(',')[0]).name}"
+
+
 def summary_markdown(metrics: dict) -> str:
     """The accuracy table (as in the README) as Markdown: value [95% CI] for model and baseline."""
     lines = ["| figure | data | model [95% CI] | baseline | baseline [95% CI] |", "|---|---|---|---|---|"]
     for r in headline(metrics):
         base = _ci(r["baseline_value"]) if r["baseline_value"] else "n/a"
-        lines.append(f"| {r['figure']} | `{r['data']}` | {_ci(r['model'])} | {r['baseline'] or 'n/a'} | {base} |")
+        data = short_name(r["data"])
+        lines.append(f"| {r['figure']} | `{data}` | {_ci(r['model'])} | {r['baseline'] or 'n/a'} | {base} |")
     return "\n".join(lines) + "\n"
 
 
@@ -101,8 +113,8 @@ def _plots(metrics: dict, folder: Path) -> list[tuple[str, str]]:
             ax.set_yticks(y, labels)
             ax.invert_yaxis()
             ax.set_xlabel("SemEval span F1 (95% bootstrap CI)")
-            ax.set_title(f"Span F1 per label: {spec}", fontsize=10)
-            ax.legend(fontsize=8, loc="lower right")
+            ax.set_title(f"Span F1 per label: {short_name(spec)}", fontsize=10)
+            ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
             save(fig, f"span_f1_{n}.png", f"Per-label span F1 with 95% CIs on {spec}, at tuned thresholds and at 0.5.")
             fig, axes = plt.subplots(2, (len(labels) + 1) // 2, figsize=(2.6 * ((len(labels) + 1) // 2), 5))
             for ax, lab in zip(axes.flat, labels):
@@ -169,7 +181,8 @@ def write_report(metrics: dict, out: str | os.PathLike) -> Path:
         figures = [(name, caption, base64.b64encode((tmp / name).read_bytes()).decode())
                    for name, caption in _plots(metrics, tmp)]
         env = Environment(loader=PackageLoader("framing", "templates"), autoescape=select_autoescape())
-        html = env.get_template("report.html.j2").render(m=metrics, rows=headline(metrics), figures=figures, ci=_ci)
+        html = env.get_template("report.html.j2").render(m=metrics, rows=headline(metrics), figures=figures, ci=_ci,
+                                                         short=short_name)
         (tmp / "report.html").write_text(html, encoding="utf-8")
         if target.exists():
             shutil.rmtree(target)
