@@ -113,6 +113,7 @@ def _span_section(model: FramingModel, docs: list[GoldDocument], scores: list[Do
                 row["token_precision"] = float(t[0] / max(t[0] + t[1], 1))
                 row["token_recall"] = float(t[0] / max(t[0] + t[2], 1))
                 row["token_support"] = int(t[0] + t[2])
+                row["token_confusion"] = [[int(t[3]), int(t[1])], [int(t[2]), int(t[0])]]  # rows gold 0/1
                 row["semeval_span_precision"], row["semeval_span_recall"] = float(sem[0]), float(sem[1])
                 for kind in ("exact", "overlap"):
                     p, r, f = span_prf(spans.sum(0), kind)

@@ -134,6 +134,8 @@ def test_evaluate_writes_full_report(model_dir, tmp_path, capsys):
     # the tiny model learned exactly these two texts
     assert ds["spans"]["labels"]["NAME_CALLING"]["tuned"]["semeval_span_f1"]["value"] == 1.0
     assert ds["spans"]["labels"]["NAME_CALLING"]["tuned"]["token_f1"]["value"] == 1.0
+    # words: "regime thugs" are NAME_CALLING, the other 9 words are not
+    assert ds["spans"]["labels"]["NAME_CALLING"]["tuned"]["token_confusion"] == [[9, 0], [0, 2]]
     assert ds["sentences"]["labels"]["BIASED"]["tuned"]["macro_f1"]["value"] == 1.0
     assert ds["sentences"]["labels"]["BIASED"]["majority_baseline"]["value"] == pytest.approx(1 / 3)
     assert m["model"]["sha256"] and m["data"][0]["files"][str(gold)]
