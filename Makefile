@@ -26,7 +26,7 @@ train: $(VENV)/.installed
 	cd training && PYTHONPATH=.. ../$(PY) train.py --out ../models/framing-default
 
 # The README's accuracy table: `make evaluate` (a few minutes) gives every row but the BABE
-# cross-validation, which `make babe-cv` retrains five models for (about 35 minutes).
+# cross-validation, which `make babe-cv` retrains five models for (66 minutes measured while sharing the cores).
 # `make evaluate EVAL_FLAGS=--update-model` also writes the table into the model card.
 DATA ?= ../shared/data
 PTC := $(DATA)/ptc_semeval2020_task11
