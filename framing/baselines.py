@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from framing.metrics import word_spans
+
 # Verbs of saying (a compact list in the spirit of Recasens et al.'s report verbs), all inflections.
 REPORTING = re.compile(
     r"\b(say|says|said|saying|tell|tells|told|write|writes|wrote|written|call|calls|called|add|adds|added|"
@@ -37,7 +39,6 @@ def rule_is_scare(sentence: str, inner_start: int, inner_end: int) -> bool:
 # The bias lexicon of Recasens et al. (2013) and Riloff & Wiebe's strongly subjective words.
 LEXICON_FILES = ("recasens2013_npov_features/npov_lexicon.txt",
                  "recasens2013_npov_features/strong_subjectives_riloff2003.txt")
-_WORD = re.compile(r"\w[\w'’-]*")
 
 
 @dataclass(frozen=True)
@@ -67,4 +68,4 @@ class Lexicon:
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the words of ``text`` found in the lexicon."""
-        return [(m.start(), m.end()) for m in _WORD.finditer(text) if m.group().lower() in self.words]
+        return [(s, e) for s, e in word_spans(text) if text[s:e].lower() in self.words]

@@ -9,13 +9,13 @@ Example:
     >>> from framing.modeling import FramingModel  # doctest: +SKIP
     >>> m = FramingModel.from_pretrained()  # doctest: +SKIP
     >>> sets = [load_gold("babe:../shared/data/babe/final_labels_SG2.csv", m.config.labelset)]  # doctest: +SKIP
-    >>> evaluate(m, sets)["datasets"][sets[0].spec]["sentences"]["macro_f1"]["value"]  # doctest: +SKIP
-    0.81
+    >>> babe = evaluate(m, sets)["datasets"][sets[0].spec]["sentences"]["labels"]["BIASED"]  # doctest: +SKIP
+    >>> babe["tuned"]["macro_f1"]  # doctest: +SKIP
+    {'value': 0.812, 'ci95': [0.776, 0.845]}
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -31,14 +31,15 @@ from framing.metrics import (
     bootstrap_ci,
     calibration,
     merge_spans,
+    overlap_flags,
     span_counts,
     span_prf,
+    word_spans,
 )
 from framing.modeling import FramingModel
 from framing.results import DocumentResult
 from framing.scores import DocumentScores
 
-_WORD = re.compile(r"\w[\w'’-]*")
 RESAMPLES = 1000
 
 
@@ -59,14 +60,6 @@ def _by_group(groups: Sequence[str], rows: np.ndarray) -> np.ndarray:
     return out
 
 
-def _words(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _WORD.finditer(text)]
-
-
-def _flags(words: list[tuple[int, int]], spans: Sequence[tuple[int, int]]) -> np.ndarray:
-    return np.array([any(s < we and e > ws for s, e in spans) for ws, we in words], dtype=int)
-
-
 def _word_probs(words: list[tuple[int, int]], scores: DocumentScores, k: int) -> np.ndarray:
     """The highest inside-probability among the model's units that overlap each word."""
     out = np.zeros(len(words))
@@ -82,60 +75,73 @@ def _word_probs(words: list[tuple[int, int]], scores: DocumentScores, k: int) ->
     return out
 
 
+def _semeval_f1(counts: np.ndarray) -> np.ndarray:
+    return span_prf(counts, "semeval")[..., 2]
+
+
 def _spans_of(result: DocumentResult, label: str) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in result.spans if s.label == label]
+
+
+def _span_figures(words, gold, preds, groups, seed: int) -> tuple[dict, list[np.ndarray], np.ndarray, np.ndarray]:
+    """Word-level F1 and SemEval span F1 (with CIs) of one label's predictions; also the predicted
+    word flags per document, the summed word counts (tp, fp, fn, tn) and the summed span counts."""
+    y_words = [overlap_flags(w, g) for w, g in zip(words, gold)]
+    p_words = [overlap_flags(w, p) for w, p in zip(words, preds)]
+    tok = np.array([binary_counts(y, p) for y, p in zip(y_words, p_words)])
+    spans = np.array([span_counts(p, g) for p, g in zip(preds, gold)])
+    figures = {"token_f1": _figure(binary_f1(tok.sum(0)), _by_group(groups, tok), binary_f1, seed),
+               "semeval_span_f1": _figure(_semeval_f1(spans.sum(0)), _by_group(groups, spans), _semeval_f1, seed)}
+    return figures, p_words, tok.sum(0), spans.sum(0)
+
+
+def _span_identification(preds, docs, groups, seed: int) -> dict:
+    """Technique-agnostic span identification: all gold techniques and all predictions, overlaps merged."""
+    si = np.array([span_counts(merge_spans(p), merge_spans(d.propaganda)) for p, d in zip(preds, docs)])
+    p, r, _ = span_prf(si.sum(0), "semeval")
+    return {"precision": float(p), "recall": float(r),
+            **_figure(_semeval_f1(si.sum(0)), _by_group(groups, si), _semeval_f1, seed)}
 
 
 def _span_section(model: FramingModel, docs: list[GoldDocument], scores: list[DocumentScores],
                   lexicon: Lexicon | None, seed: int) -> dict:
     cfg = model.config
     labels = list(cfg.labelset.tagged_labels)
-    untuned = {k: 0.5 for k in cfg.thresholds}
     tuned_results = [model.decode(s) for s in scores]
-    plain_results = [model.decode(s, untuned) for s in scores]
+    plain_results = [model.decode(s, {k: 0.5 for k in cfg.thresholds}) for s in scores]
     groups = [d.group for d in docs]
-    words = [_words(d.text) for d in docs]
+    words = [word_spans(d.text) for d in docs]
     out: dict = {"documents": len(docs), "labels": {}}
     token_true, token_pred, sent_true, sent_pred = [], [], [], []
     for k, label in enumerate(labels):
         gold = [[(s, e) for s, e, lab in d.spans if lab == label] for d in docs]
-        entry: dict = {}
-        for name, results in (("tuned", tuned_results), ("untuned", plain_results)):
-            preds = [_spans_of(r, label) for r in results]
-            tok = np.array([binary_counts(_flags(w, g), _flags(w, p)) for w, g, p in zip(words, gold, preds)])
-            spans = np.array([span_counts(p, g) for p, g in zip(preds, gold)])
-            tok_g, spans_g = _by_group(groups, tok), _by_group(groups, spans)
-            sem = span_prf(spans.sum(0), "semeval")
-            row = {"token_f1": _figure(binary_f1(tok.sum(0)), tok_g, binary_f1, seed),
-                   "semeval_span_f1": _figure(sem[2], spans_g, lambda c: span_prf(c, "semeval")[..., 2], seed)}
-            if name == "tuned":
-                t = tok.sum(0)
-                row["token_precision"] = float(t[0] / max(t[0] + t[1], 1))
-                row["token_recall"] = float(t[0] / max(t[0] + t[2], 1))
-                row["token_support"] = int(t[0] + t[2])
-                row["token_confusion"] = [[int(t[3]), int(t[1])], [int(t[2]), int(t[0])]]  # rows gold 0/1
-                row["semeval_span_precision"], row["semeval_span_recall"] = float(sem[0]), float(sem[1])
-                for kind in ("exact", "overlap"):
-                    p, r, f = span_prf(spans.sum(0), kind)
-                    row[f"{kind}_span"] = {"precision": float(p), "recall": float(r), "f1": float(f)}
-                row["gold_spans"], row["predicted_spans"] = int(spans.sum(0)[1]), int(spans.sum(0)[0])
-                token_true.append(np.concatenate([_flags(w, g) for w, g in zip(words, gold)]))
-                token_pred.append(np.concatenate([_flags(w, p) for w, p in zip(words, preds)]))
-                # sentence level: a sentence holds the label when any span of it overlaps the sentence
-                y_s = [int(any(s < st.end and e > st.start for s, e in g)) for g, sc in zip(gold, scores)
-                       for st in sc.sentences]
-                p_s = [int(label in st.labels) for r in results for st in r.sentences]
-                sent_true.append(y_s)
-                sent_pred.append(p_s)
-                sp, sr, sf, _ = precision_recall_fscore_support(y_s, p_s, average="binary", zero_division=0)
-                row["sentence"] = {"precision": float(sp), "recall": float(sr), "f1": float(sf),
-                                   "support": int(sum(y_s)),
-                                   "confusion": confusion_matrix(y_s, p_s, labels=[0, 1]).tolist()}
-                y_w = np.concatenate([_flags(w, g) for w, g in zip(words, gold)])
-                p_w = np.concatenate([_word_probs(w, sc, k) for w, sc in zip(words, scores)])
-                row["calibration"] = calibration(y_w, p_w)
-            entry[name] = row
-        out["labels"][label] = entry
+        y_words = np.concatenate([overlap_flags(w, g) for w, g in zip(words, gold)])
+        untuned = _span_figures(words, gold, [_spans_of(r, label) for r in plain_results], groups, seed)[0]
+        row, p_words, tok, counts = _span_figures(words, gold, [_spans_of(r, label) for r in tuned_results],
+                                                  groups, seed)
+        tp, fp, fn, tn = (int(x) for x in tok)
+        sem_p, sem_r, _ = span_prf(counts, "semeval")
+        row |= {"token_precision": tp / max(tp + fp, 1), "token_recall": tp / max(tp + fn, 1),
+                "token_support": tp + fn, "token_confusion": [[tn, fp], [fn, tp]],  # rows gold 0/1
+                "semeval_span_precision": float(sem_p), "semeval_span_recall": float(sem_r),
+                "gold_spans": int(counts[1]), "predicted_spans": int(counts[0])}
+        for kind in ("exact", "overlap"):
+            p, r, f = span_prf(counts, kind)
+            row[f"{kind}_span"] = {"precision": float(p), "recall": float(r), "f1": float(f)}
+        token_true.append(y_words)
+        token_pred.append(np.concatenate(p_words))
+        # sentence level: a sentence holds the label when any span of it overlaps the sentence
+        y_s = [int(any(s < st.end and e > st.start for s, e in g)) for g, sc in zip(gold, scores)
+               for st in sc.sentences]
+        p_s = [int(label in st.labels) for r in tuned_results for st in r.sentences]
+        sent_true.append(y_s)
+        sent_pred.append(p_s)
+        sp, sr, sf, _ = precision_recall_fscore_support(y_s, p_s, average="binary", zero_division=0)
+        row["sentence"] = {"precision": float(sp), "recall": float(sr), "f1": float(sf), "support": int(sum(y_s)),
+                           "confusion": confusion_matrix(y_s, p_s, labels=[0, 1]).tolist()}
+        p_w = np.concatenate([_word_probs(w, sc, k) for w, sc in zip(words, scores)])
+        row["calibration"] = calibration(y_words, p_w)
+        out["labels"][label] = {"tuned": row, "untuned": untuned}
     for level, truth, guess in (("token", token_true, token_pred), ("sentence", sent_true, sent_pred)):
         y_true, y_pred = np.stack(truth, 1), np.stack(guess, 1)
         out[f"{level}_report"] = classification_report(y_true, y_pred, target_names=labels, zero_division=0,
@@ -143,32 +149,18 @@ def _span_section(model: FramingModel, docs: list[GoldDocument], scores: list[Do
         for avg in ("micro", "macro"):
             p, r, f, _ = precision_recall_fscore_support(y_true, y_pred, average=avg, zero_division=0)
             out[f"{level}_{avg}"] = {"precision": float(p), "recall": float(r), "f1": float(f)}
-    if all(d.propaganda is not None for d in docs):
-        # technique-agnostic span identification: every technique in gold, every tagged label predicted
-        si = np.array([span_counts(merge_spans([(s.start, s.end) for s in r.spans if s.label in labels]),
-                                   merge_spans(d.propaganda)) for r, d in zip(tuned_results, docs)])
-        p, r, f = span_prf(si.sum(0), "semeval")
-        out["span_identification"] = {"precision": float(p), "recall": float(r),
-                                      **_figure(f, _by_group(groups, si), lambda c: span_prf(c, "semeval")[..., 2],
-                                                seed)}
+    has_si = all(d.propaganda is not None for d in docs)
+    if has_si:
+        out["span_identification"] = _span_identification(
+            [[(s.start, s.end) for s in r.spans if s.label in labels] for r in tuned_results], docs, groups, seed)
     if lexicon is not None:
-        out["lexicon_baseline"] = _lexicon_spans(docs, words, groups, lexicon, seed)
-    return out
-
-
-def _lexicon_spans(docs, words, groups, lexicon: Lexicon, seed: int) -> dict:
-    preds = [lexicon.spans(d.text) for d in docs]
-    out: dict = {"label": "LOADED_LANGUAGE", "lexicons": lexicon.sources}
-    gold = [[(s, e) for s, e, lab in d.spans if lab == "LOADED_LANGUAGE"] for d in docs]
-    tok = np.array([binary_counts(_flags(w, g), _flags(w, p)) for w, g, p in zip(words, gold, preds)])
-    spans = np.array([span_counts(p, g) for p, g in zip(preds, gold)])
-    out["token_f1"] = _figure(binary_f1(tok.sum(0)), _by_group(groups, tok), binary_f1, seed)
-    out["semeval_span_f1"] = _figure(span_prf(spans.sum(0), "semeval")[2], _by_group(groups, spans),
-                                     lambda c: span_prf(c, "semeval")[..., 2], seed)
-    if all(d.propaganda is not None for d in docs):
-        si = np.array([span_counts(merge_spans(p), merge_spans(d.propaganda)) for p, d in zip(preds, docs)])
-        out["span_identification"] = _figure(span_prf(si.sum(0), "semeval")[2], _by_group(groups, si),
-                                             lambda c: span_prf(c, "semeval")[..., 2], seed)
+        # the lexicon baseline marks loaded language only
+        preds = [lexicon.spans(d.text) for d in docs]
+        gold = [[(s, e) for s, e, lab in d.spans if lab == "LOADED_LANGUAGE"] for d in docs]
+        lex = _span_figures(words, gold, preds, groups, seed)[0]
+        out["lexicon_baseline"] = {"label": "LOADED_LANGUAGE", "lexicons": lexicon.sources, **lex}
+        if has_si:
+            out["lexicon_baseline"]["span_identification"] = _span_identification(preds, docs, groups, seed)
     return out
 
 

@@ -22,20 +22,28 @@ def semeval_span_prf(pred: Sequence[tuple[int, int]], gold: Sequence[tuple[int, 
     Precision averages, over predicted spans, the overlap with gold normalised by the predicted
     length; recall averages, over gold spans, the overlap normalised by the gold length.
     """
-    def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
-        return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    p, r, f = span_prf(span_counts(pred, gold), "semeval")
+    return float(p), float(r), float(f)
 
-    p = sum(sum(overlap(s, g) for g in gold) / (s[1] - s[0]) for s in pred) / len(pred) if pred else 0.0
-    r = sum(sum(overlap(g, s) for s in pred) / (g[1] - g[0]) for g in gold) / len(gold) if gold else 0.0
-    p, r = min(p, 1.0), min(r, 1.0)
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each word of ``text`` (letters, digits, inner apostrophes and hyphens).
+
+    Example:
+        >>> word_spans("so-called experts won't")
+        [(0, 9), (10, 17), (18, 23)]
+    """
+    return [(m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def overlap_flags(units: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int]]) -> np.ndarray:
+    """1 for each unit that overlaps any of ``spans``, else 0."""
+    return np.array([any(s < ue and e > us for s, e in spans) for us, ue in units], dtype=int)
 
 
 def word_flags(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
     """1 for each word of ``text`` that overlaps any of ``spans``, else 0."""
-    spans = sorted(spans)
-    return [int(any(s < m.end() and e > m.start() for s, e in spans)) for m in _WORD.finditer(text)]
+    return overlap_flags(word_spans(text), spans).tolist()
 
 
 def span_report(docs: Sequence[tuple[str, list[tuple[int, int, str]], list[tuple[int, int, str]]]],
@@ -46,18 +54,16 @@ def span_report(docs: Sequence[tuple[str, list[tuple[int, int, str]], list[tuple
     """
     out = {}
     for label in labels:
-        y_true, y_pred, pred_all, gold_all = [], [], [], []
-        for d, (text, gold, pred) in enumerate(docs):
+        y_true, y_pred, counts = [], [], np.zeros(len(SPAN_COUNT_FIELDS))
+        for text, gold, pred in docs:
             g = [(s, e) for s, e, lab in gold if lab == label]
             p = [(s, e) for s, e, lab in pred if lab == label]
             y_true += word_flags(text, g)
             y_pred += word_flags(text, p)
-            # offset by document index so spans of different documents never overlap
-            gold_all += [(s + d * 10**9, e + d * 10**9) for s, e in g]
-            pred_all += [(s + d * 10**9, e + d * 10**9) for s, e in p]
+            counts += span_counts(p, g)
         prec, rec, f1, _ = precision_recall_fscore_support(y_true, y_pred, average="binary", zero_division=0)
         out[label] = {"precision": float(prec), "recall": float(rec), "f1": float(f1),
-                      "span_f1": semeval_span_prf(pred_all, gold_all)[2], "support": int(np.sum(y_true))}
+                      "span_f1": float(span_prf(counts, "semeval")[2]), "support": int(np.sum(y_true))}
     return out
 
 

@@ -293,10 +293,9 @@ class FramingModel:
             out.append(SentenceScores(start, end, [(start + a, start + b) for a, b in units], inside, begins,
                                       sentence[row], [], np.zeros((0, n_classes))))
         if labels.quote_label:
-            for (row, q), p in zip(quotes, quote_probs):
+            for i, (row, q) in enumerate(quotes):
                 base = bounds[row][0]
                 out[row].quotes.append(Quote(q.start + base, q.end + base, q.inner_start + base, q.inner_end + base))
-            for row, s in enumerate(out):
-                rows = [i for i, (r, _) in enumerate(quotes) if r == row]
-                s.quote_probs = quote_probs[rows] if rows else np.zeros((0, n_classes))
+                # quotes are listed sentence by sentence, so each sentence's rows are contiguous
+                out[row].quote_probs = quote_probs[i + 1 - len(out[row].quotes) : i + 1]
         return out

@@ -15,3 +15,16 @@ def shared_data():
     if not root.is_dir():
         pytest.skip(str(DataMissingError(f"{root}: not found; put the staged corpora at ../shared/data")))
     return root
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory):
+    """A tiny model trained here until it knows the examples in tests/tiny.py, saved once per run.
+    Tests that change a model folder copy it first."""
+    from tiny import overfit, tiny_model
+
+    model = tiny_model()
+    overfit(model, steps=60)
+    folder = tmp_path_factory.mktemp("tiny-model")
+    model.save_pretrained(folder)
+    return folder

@@ -3,16 +3,7 @@ import json
 import pytest
 
 from framing.cli import main
-from tiny import LOADED, NEUTRAL, SCARE_TEXT, overfit, tiny_model
-
-
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    model = tiny_model()
-    overfit(model, steps=40)
-    folder = tmp_path_factory.mktemp("tiny-model")
-    model.save_pretrained(folder)
-    return folder
+from tiny import LOADED, NEUTRAL, SCARE_TEXT
 
 
 @pytest.mark.parametrize(
@@ -50,11 +41,11 @@ def test_stdin_empty(monkeypatch, capsys):
     assert capsys.readouterr().err == "framing: error: <stdin>: empty (no text to check)\n"
 
 
-def test_json_output_with_another_model(model_dir, tmp_path, capsys):
+def test_json_output_with_another_model(tiny_model_dir, tmp_path, capsys):
     path = tmp_path / "a.txt"
     text = LOADED + " " + SCARE_TEXT
     path.write_text(text, encoding="utf-8")
-    assert main(["check", str(path), "--json", "--model", str(model_dir)]) == 0
+    assert main(["check", str(path), "--json", "--model", str(tiny_model_dir)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert set(data) == {"sentences", "spans"}
     for span in data["spans"]:
@@ -62,10 +53,10 @@ def test_json_output_with_another_model(model_dir, tmp_path, capsys):
     assert {"peacekeepers", "regime thugs"} <= {s["text"] for s in data["spans"]}
 
 
-def test_terminal_output_names_flags_and_summary(model_dir, tmp_path, capsys):
+def test_terminal_output_names_flags_and_summary(tiny_model_dir, tmp_path, capsys):
     path = tmp_path / "a.txt"
     path.write_text(SCARE_TEXT, encoding="utf-8")
-    assert main(["check", str(path), "--model", str(model_dir)]) == 0
+    assert main(["check", str(path), "--model", str(tiny_model_dir)]) == 0
     out = capsys.readouterr().out
     assert "SCARE_QUOTE" in out and "peacekeepers" in out
     assert "1 flag in 1 sentence" in out
@@ -78,19 +69,19 @@ def test_not_a_model_folder(tmp_path, capsys):
     assert "not a framing model folder" in capsys.readouterr().err
 
 
-def test_fail_on_exits_1_when_the_label_is_flagged(model_dir, tmp_path, capsys):
+def test_fail_on_exits_1_when_the_label_is_flagged(tiny_model_dir, tmp_path, capsys):
     path = tmp_path / "a.txt"
     path.write_text(SCARE_TEXT, encoding="utf-8")
-    assert main(["check", str(path), "--model", str(model_dir), "--fail-on", "SCARE_QUOTE"]) == 1
+    assert main(["check", str(path), "--model", str(tiny_model_dir), "--fail-on", "SCARE_QUOTE"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("framing: fail: 1 SCARE_QUOTE flagged: 'peacekeepers'")
 
 
-def test_fail_on_passes_when_absent_or_below_threshold(model_dir, tmp_path, capsys):
+def test_fail_on_passes_when_absent_or_below_threshold(tiny_model_dir, tmp_path, capsys):
     path = tmp_path / "a.txt"
     path.write_text(SCARE_TEXT, encoding="utf-8")
-    assert main(["check", str(path), "--model", str(model_dir), "--fail-on", "FLAG_WAVING"]) == 0
-    assert main(["check", str(path), "--model", str(model_dir), "--fail-on", "SCARE_QUOTE:1.0"]) == 0
+    assert main(["check", str(path), "--model", str(tiny_model_dir), "--fail-on", "FLAG_WAVING"]) == 0
+    assert main(["check", str(path), "--model", str(tiny_model_dir), "--fail-on", "SCARE_QUOTE:1.0"]) == 0
     assert "fail:" not in capsys.readouterr().err
 
 
@@ -100,31 +91,31 @@ def test_fail_on_passes_when_absent_or_below_threshold(model_dir, tmp_path, caps
      ("SCARE_QUOTE:high", "--fail-on SCARE_QUOTE:high: threshold 'high' is not a number"),
      ("SCARE_QUOTE:2", "--fail-on SCARE_QUOTE:2: threshold must be between 0 and 1")],
 )
-def test_fail_on_bad_rule(model_dir, tmp_path, capsys, rule, message):
+def test_fail_on_bad_rule(tiny_model_dir, tmp_path, capsys, rule, message):
     path = tmp_path / "a.txt"
     path.write_text(SCARE_TEXT, encoding="utf-8")
-    assert main(["check", str(path), "--model", str(model_dir), "--fail-on", rule]) == 2
+    assert main(["check", str(path), "--model", str(tiny_model_dir), "--fail-on", rule]) == 2
     assert capsys.readouterr().err.startswith(f"framing: error: {message}")
 
 
-def test_compare_lists_added_and_removed_flags(model_dir, tmp_path, capsys):
+def test_compare_lists_added_and_removed_flags(tiny_model_dir, tmp_path, capsys):
     old, new = tmp_path / "old.txt", tmp_path / "new.txt"
     old.write_text(SCARE_TEXT + " " + NEUTRAL, encoding="utf-8")
     new.write_text(NEUTRAL + " " + LOADED, encoding="utf-8")
-    assert main(["check", "--compare", str(old), str(new), "--model", str(model_dir), "--json"]) == 0
+    assert main(["check", "--compare", str(old), str(new), "--model", str(tiny_model_dir), "--json"]) == 0
     diff = json.loads(capsys.readouterr().out)
     assert {(s["label"], s["text"]) for s in diff["removed"]} == {("SCARE_QUOTE", "peacekeepers")}
     assert {("NAME_CALLING", "regime thugs"), ("LOADED_LANGUAGE", "attacked")} <= {
         (s["label"], s["text"]) for s in diff["added"]}
-    assert main(["check", "--compare", str(old), str(new), "--model", str(model_dir)]) == 0
+    assert main(["check", "--compare", str(old), str(new), "--model", str(tiny_model_dir)]) == 0
     out = capsys.readouterr().out
     assert "- SCARE_QUOTE 'peacekeepers'" in out and "+ NAME_CALLING 'regime thugs'" in out
 
 
-def test_compare_of_identical_drafts_is_empty(model_dir, tmp_path, capsys):
+def test_compare_of_identical_drafts_is_empty(tiny_model_dir, tmp_path, capsys):
     old = tmp_path / "old.txt"
     old.write_text(SCARE_TEXT + " " + LOADED, encoding="utf-8")
-    assert main(["check", "--compare", str(old), str(old), "--model", str(model_dir), "--json"]) == 0
+    assert main(["check", "--compare", str(old), str(old), "--model", str(tiny_model_dir), "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"added": [], "removed": []}
 
 

@@ -1,4 +1,6 @@
 import json
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -7,7 +9,7 @@ from framing.cli import main
 from framing.gold import GoldDataError, fingerprint, load_gold
 from framing.labels import DEFAULT_LABELSET
 from framing.metrics import binary_counts, binary_macro_f1, calibration, merge_spans, span_counts, span_prf
-from tiny import LOADED, NEUTRAL, overfit, tiny_model
+from tiny import LOADED, NEUTRAL
 
 
 # ---- SemEval-2020 span scoring, worked by hand ------------------------------------------------
@@ -103,13 +105,6 @@ def test_fingerprint_ignores_layout():
 
 
 # ---- the command, on a tiny model trained here ----------------------------------------------------
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    model = tiny_model()
-    overfit(model, steps=60)
-    folder = tmp_path_factory.mktemp("tiny-eval-model")
-    model.save_pretrained(folder)
-    return folder
 
 
 def write_gold(path):
@@ -121,11 +116,11 @@ def write_gold(path):
     path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
 
 
-def test_evaluate_writes_full_report(model_dir, tmp_path, capsys):
+def test_evaluate_writes_full_report(tiny_model_dir, tmp_path, capsys):
     gold = tmp_path / "gold.jsonl"
     write_gold(gold)
     out = tmp_path / "report"
-    assert main(["evaluate", "--model", str(model_dir), "--data", f"jsonl:{gold}", "--out", str(out)]) == 0
+    assert main(["evaluate", "--model", str(tiny_model_dir), "--data", f"jsonl:{gold}", "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["metrics.json", "reliability_words_0.png", "report.html",
                                                      "sentence_BIASED_0.png", "sentence_confusion_0.png",
                                                      "span_f1_0.png", "summary.md"]
@@ -144,19 +139,20 @@ def test_evaluate_writes_full_report(model_dir, tmp_path, capsys):
     assert "NAME_CALLING" in html and "data:image/png;base64," in html
 
 
-def test_evaluate_bad_data_writes_nothing(model_dir, tmp_path, capsys):
+def test_evaluate_bad_data_writes_nothing(tiny_model_dir, tmp_path, capsys):
     gold = tmp_path / "gold.jsonl"
     gold.write_text(json.dumps({"id": "x", "text": "Abc.", "spans": [{"start": 0, "end": 3, "label": "NOPE"}]})
                     + "\n", encoding="utf-8")
     out = tmp_path / "report"
-    assert main(["evaluate", "--model", str(model_dir), "--data", f"jsonl:{gold}", "--out", str(out)]) == 2
+    assert main(["evaluate", "--model", str(tiny_model_dir), "--data", f"jsonl:{gold}", "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"framing: error: {gold}:1: label 'NOPE' is not one of the model's labels")
     assert err.count("\n") == 1
     assert not out.exists() and list(tmp_path.iterdir()) == [gold]
 
 
-def test_update_model_writes_card(model_dir, tmp_path):
+def test_update_model_writes_card(tiny_model_dir, tmp_path):
+    model_dir = Path(shutil.copytree(tiny_model_dir, tmp_path / "model"))
     gold = tmp_path / "gold.jsonl"
     write_gold(gold)
     assert main(["evaluate", "--model", str(model_dir), "--data", f"jsonl:{gold}", "--out", str(tmp_path / "r"),
@@ -166,7 +162,7 @@ def test_update_model_writes_card(model_dir, tmp_path):
     assert json.loads((model_dir / "config.json").read_text())["evaluation"]["headline"]
 
 
-def test_bootstrap_interval_contains_value(model_dir, tmp_path):
+def test_bootstrap_interval_contains_value():
     from framing.metrics import binary_f1, bootstrap_ci
 
     rng = np.random.default_rng(1)
