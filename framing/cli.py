@@ -5,6 +5,7 @@
     framing check draft.txt --fail-on SCARE_QUOTE  # exit 1 when a scare quote is flagged
     framing check --compare old.txt new.txt        # flags added and removed between drafts
     framing evaluate --data babe:FILE.csv --out report/  # metrics.json, report.html, summary.md
+    framing serve                                  # the draft-check page on http://127.0.0.1:8000/
 """
 
 from __future__ import annotations
@@ -96,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR", help="report folder (replaced when complete)")
     p.add_argument("--update-model", action="store_true",
                    help="also write the headline figures into the model's config and model card")
+    p = sub.add_parser("serve", help="the draft-check web page and JSON API (loopback only by default)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--model", metavar="DIR", help="model folder (default: the shipped default model)")
+    p.add_argument("--max-chars", type=int, default=200_000, metavar="N",
+                   help="longest text one request may send (default 200000); longer gets HTTP 413")
     return parser
 
 
@@ -112,6 +119,11 @@ def main(argv: list[str] | None = None) -> int:
             return check(args.file, args.json, args.model, args.fail_on)
         if args.command == "evaluate":
             return evaluate(args.model, args.data, args.out, args.update_model)
+        if args.command == "serve":
+            from framing.server import serve
+
+            serve(args.host, args.port, args.model, args.max_chars)
+            return 0
     except (InputError, FileNotFoundError, ValueError) as e:
         print(f"framing: error: {e}", file=sys.stderr)
         return 2
