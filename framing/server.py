@@ -15,8 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import socket
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -229,3 +233,32 @@ def serve(host: str = "127.0.0.1", port: int = 8000, model_dir: str | None = Non
         print(f"framing: warning: serving on {host}, reachable from other machines; the app has no login")
     print(f"framing: serving on http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl-C stops)")
     uvicorn.run(create_app(model, max_chars), host=host, port=port, log_level="warning")
+
+
+@contextmanager
+def background_server(app: FastAPI, host: str = "127.0.0.1") -> Iterator[str]:
+    """Run ``app`` with uvicorn in a thread on a free loopback port; yields its base URL (for tests and benchmarks).
+
+    Example:
+        >>> with background_server(create_app(model)) as url:  # doctest: +SKIP
+        ...     httpx.get(url + "/api/labels").status_code
+        200
+    """
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind((host, 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"the test server on {host}:{port} did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
