@@ -171,6 +171,15 @@ def test_sensitivity_slider_changes_the_flags(page):
     page.wait_for_function(f"document.querySelectorAll('#output mark.flag[tabindex=\"0\"]').length < {standard}")
 
 
+def test_copy_puts_the_markdown_on_the_clipboard(page):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    check(page, PARAGRAPH)
+    page.click("#copy")
+    page.wait_for_function("document.getElementById('status').textContent === 'Findings copied as Markdown.'")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("# Framing check\n") and "- **peacekeepers** (confidence" in copied
+
+
 def test_opens_txt_and_docx_files(page, tmp_path):
     txt = tmp_path / "draft.txt"
     txt.write_text(PARAGRAPH, encoding="utf-8")
