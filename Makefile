@@ -12,7 +12,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
-.PHONY: demo test test-slow train evaluate babe-cv accuracy
+.PHONY: demo test test-slow train evaluate babe-cv accuracy score-allsides
 demo: $(VENV)/.installed
 	$(VENV)/bin/framing check data/examples/article.txt
 
@@ -42,3 +42,10 @@ babe-cv: $(VENV)/.installed
 	cd training && PYTHONPATH=.. ../$(PY) babe_cv.py --out ../docs/babe_cv.json
 
 accuracy: evaluate babe-cv
+
+# framing score over the AllSides articles in ../shared/data, then the per-outlet report (CSV + PNG) in scores/allsides/.
+# Rerun after an interruption: it continues where it stopped.
+ALLSIDES := $(DATA)/allsides_article_bias_subset/articles_media_valid.jsonl
+score-allsides: $(VENV)/.installed
+	$(VENV)/bin/framing score $(ALLSIDES) --id-field ID --text-field content_original --out scores/allsides/tables
+	$(VENV)/bin/framing report scores/allsides/tables --by source --out scores/allsides/by-source.csv

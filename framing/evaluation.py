@@ -144,10 +144,13 @@ def _span_section(model: FramingModel, docs: list[GoldDocument], scores: list[Do
         out["labels"][label] = {"tuned": row, "untuned": untuned}
     for level, truth, guess in (("token", token_true, token_pred), ("sentence", sent_true, sent_pred)):
         y_true, y_pred = np.stack(truth, 1), np.stack(guess, 1)
+        only = {}
+        if len(labels) == 1:  # scikit-learn reads a one-column indicator matrix as binary classes 0 and 1
+            y_true, y_pred, only = y_true[:, 0], y_pred[:, 0], {"labels": [1]}
         out[f"{level}_report"] = classification_report(y_true, y_pred, target_names=labels, zero_division=0,
-                                                       digits=3)
+                                                       digits=3, **only)
         for avg in ("micro", "macro"):
-            p, r, f, _ = precision_recall_fscore_support(y_true, y_pred, average=avg, zero_division=0)
+            p, r, f, _ = precision_recall_fscore_support(y_true, y_pred, average=avg, zero_division=0, **only)
             out[f"{level}_{avg}"] = {"precision": float(p), "recall": float(r), "f1": float(f)}
     has_si = all(d.propaganda is not None for d in docs)
     if has_si:
@@ -281,7 +284,7 @@ def model_sha256(folder: str | Path) -> str:
 
 
 def run_evaluation(model_dir: str | None, specs: Sequence[str], out: str | Path, update_model: bool = False,
-                   log=print) -> dict:
+                   log=print, quantize: bool = False) -> dict:
     """Load the model and every data SPEC (failing before any scoring on bad data), evaluate, and
     write the report folder ``out``; with ``update_model`` the model card gets the headline table."""
     import datetime
@@ -293,7 +296,10 @@ def run_evaluation(model_dir: str | None, specs: Sequence[str], out: str | Path,
     from framing.report import headline, write_report
 
     folder = Path(model_dir) if model_dir else default_model_dir()
-    model = FramingModel.from_pretrained(folder)
+    if quantize and update_model:
+        raise ValueError("--int8 measures the int8 variant; the model card's headline is the fp32 model's, "
+                         "so --int8 and --update-model cannot be combined")
+    model = FramingModel.from_pretrained(folder, quantize=quantize)
     golds = [load_gold(spec, model.config.labelset) for spec in specs]
     seen = {f for prints in model.seen.values() for f in prints}
     golds = [exclude_seen(g, seen) for g in golds]
@@ -308,7 +314,7 @@ def run_evaluation(model_dir: str | None, specs: Sequence[str], out: str | Path,
     for g in golds:
         log(f"framing: scoring {g.spec}: {len(g.documents)} documents ({g.excluded} seen in training, left out)")
     metrics = {"model": {"path": str(folder), "sha256": model_sha256(folder),
-                         "labels": model.config.labelset.to_dict()},
+                         "labels": model.config.labelset.to_dict(), "int8": quantize},
                "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                "framing_version": __version__,
                "data": [{"spec": g.spec, "format": g.format, "files": g.file_hashes, "documents": len(g.documents),

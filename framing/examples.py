@@ -22,10 +22,18 @@ class TagExample:
 
 @dataclass
 class SentenceExample:
-    """A sentence with a 0/1 label for the first sentence label (``BIASED`` by default)."""
+    """A sentence with a 0/1 label for the first sentence label (``BIASED`` by default), or with
+    ``labels`` (``{name: 0 or 1}``) for several sentence labels; a label missing from ``labels``
+    is not trained on for this sentence.
+
+    Example:
+        >>> SentenceExample("It is said to be true.", labels={"UNVERIFIED": 1.0}).labels
+        {'UNVERIFIED': 1.0}
+    """
 
     text: str
-    label: float
+    label: float = 0.0
+    labels: dict[str, float] | None = None
 
 
 @dataclass

@@ -57,13 +57,11 @@ def encode(tokenizer: Tokenizer, texts: Sequence[str]) -> Batch:
     encodings = tokenizer.encode_batch(list(texts))
     input_ids = torch.tensor([e.ids for e in encodings], dtype=torch.long)
     attention_mask = torch.tensor([e.attention_mask for e in encodings], dtype=torch.long)
-    offsets = [[(int(s), int(e)) for s, e in enc.offsets] for enc in encodings]
-    word_ids = [list(enc.word_ids) for enc in encodings]
-    casing_ids = torch.zeros_like(input_ids)
-    for i, text in enumerate(texts):
-        for t, (s, e) in enumerate(offsets[i]):
-            if e > s:
-                casing_ids[i, t] = casing(text[s:e])
+    offsets = [enc.offsets for enc in encodings]  # (start, end) int tuples; (0, 0) for special and pad tokens
+    word_ids = [enc.word_ids for enc in encodings]
+    # built as lists and converted once: item assignment into a tensor costs microseconds per token
+    casing_ids = torch.tensor([[casing(text[s:e]) if e > s else LOWER for s, e in offs]
+                               for text, offs in zip(texts, offsets)], dtype=torch.long)
     return Batch(input_ids, attention_mask, casing_ids, offsets, word_ids)
 
 

@@ -66,11 +66,30 @@ class LabelSet:
 
     @classmethod
     def from_dict(cls, data: dict) -> LabelSet:
-        try:
-            spans = [(d["name"], d["description"]) for d in data.get("span_labels", [])]
-            sents = [(d["name"], d["description"]) for d in data.get("sentence_labels", [])]
-        except (KeyError, TypeError) as e:
-            raise LabelSetError(f"every label needs 'name' and 'description' (missing {e})") from None
+        """Build from ``to_dict()``'s shape (also the label-set file's), checking its structure first.
+
+        Example:
+            >>> LabelSet.from_dict({"span_labels": [{"name": "HEDGE"}]})
+            Traceback (most recent call last):
+            ...
+            framing.labels.LabelSetError: span_labels[0] ('HEDGE'): needs a 'description' (it is shown to users)
+        """
+        if not isinstance(data, dict):
+            raise LabelSetError(f"must be a mapping with 'span_labels' and/or 'sentence_labels', "
+                                f"got {type(data).__name__}")
+        unknown = sorted(set(data) - {"span_labels", "sentence_labels", "quote_label"})
+        if unknown:
+            raise LabelSetError(f"unknown key(s) {', '.join(map(repr, unknown))}; "
+                                "expected 'span_labels', 'sentence_labels' and optionally 'quote_label'")
+        entries: dict[str, list[tuple[str, str]]] = {}
+        for key in ("span_labels", "sentence_labels"):
+            items = data.get(key) or []
+            if not isinstance(items, list):
+                raise LabelSetError(f"{key}: must be a list of {{name, description}} entries")
+            entries[key] = [_entry(key, i, item) for i, item in enumerate(items)]
+        spans, sents = entries["span_labels"], entries["sentence_labels"]
+        if not spans and not sents:
+            raise LabelSetError("no labels: give at least one span label or sentence label")
         return cls(
             span_labels=tuple(n for n, _ in spans),
             sentence_labels=tuple(n for n, _ in sents),
@@ -83,14 +102,68 @@ class LabelSet:
 
     @classmethod
     def load(cls, path: str | Path) -> LabelSet:
+        """Read a label-set file: JSON, or YAML when the name ends in ``.yaml``/``.yml``.
+
+        The file has the shape of :meth:`to_dict` (a model folder's ``labels.json`` is one)::
+
+            span_labels:
+              - name: HEDGE
+                description: Words that distance the writer from a claim ('reportedly', 'is said to').
+            sentence_labels:
+              - name: UNVERIFIED
+                description: The sentence passes on a claim without saying who confirmed it.
+
+        Example:
+            >>> LabelSet.load("no/such/labels.yaml")
+            Traceback (most recent call last):
+            ...
+            framing.labels.LabelSetError: no/such/labels.yaml: no such file
+        """
+        path = Path(path)
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except json.JSONDecodeError as e:
-            raise LabelSetError(f"{path}:{e.lineno}: not valid JSON ({e.msg})") from None
+            raw = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise LabelSetError(f"{path}: no such file") from None
+        except (OSError, UnicodeDecodeError) as e:
+            raise LabelSetError(f"{path}: cannot be read ({e})") from None
+        if path.suffix.lower() in (".yaml", ".yml"):
+            import yaml
+
+            try:
+                data = yaml.safe_load(raw)
+            except yaml.YAMLError as e:
+                mark = getattr(e, "problem_mark", None)
+                line = f":{mark.line + 1}" if mark is not None else ""
+                raise LabelSetError(f"{path}{line}: not valid YAML ({getattr(e, 'problem', None) or e})") from None
+        else:
+            try:
+                data = json.loads(raw)
+            except json.JSONDecodeError as e:
+                raise LabelSetError(f"{path}:{e.lineno}: not valid JSON ({e.msg})") from None
         try:
             return cls.from_dict(data)
         except LabelSetError as e:
             raise LabelSetError(f"{path}: {e}") from None
+
+
+def _entry(key: str, index: int, item) -> tuple[str, str]:
+    """``(name, description)`` of one label entry, or an error naming the entry and the label."""
+    where = f"{key}[{index}]"
+    if not isinstance(item, dict):
+        raise LabelSetError(f"{where}: must be a mapping with 'name' and 'description', got {item!r}")
+    name = item.get("name")
+    if not isinstance(name, str):
+        raise LabelSetError(f"{where}: needs a 'name' (a string such as 'HEDGE')")
+    where = f"{where} ({name!r})"
+    extra = sorted(set(item) - {"name", "description"})
+    if extra:
+        raise LabelSetError(f"{where}: unknown key(s) {', '.join(map(repr, extra))}; "
+                            "a label has only 'name' and 'description'")
+    if "description" not in item:
+        raise LabelSetError(f"{where}: needs a 'description' (it is shown to users)")
+    if not isinstance(item["description"], str):
+        raise LabelSetError(f"{where}: 'description' must be a string")
+    return name, item["description"]
 
 
 DEFAULT_LABELSET = LabelSet(

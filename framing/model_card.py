@@ -51,7 +51,7 @@ def render_card(config: FramingConfig) -> str:
     if m:
         parts += ["", "## Dev metrics", "", m.get("note", ""), ""]
         if "spans" in m:
-            parts += ["### Spans (PTC dev articles, never trained on)", ""]
+            parts += [f"### Spans ({m.get('spans_data', 'PTC dev articles, never trained on')})", ""]
             parts.append(_table([[lab, *(_fmt(v[k]) for k in ("precision", "recall", "f1", "span_f1", "support"))]
                                  for lab, v in m["spans"].items()],
                                 ["label", "word P", "word R", "word F1", "SemEval span F1", "gold words"]))
@@ -60,6 +60,11 @@ def render_card(config: FramingConfig) -> str:
             parts += ["", f"### Sentence bias ({s['data']})", "",
                       _table([[_fmt(s["macro_f1"]), _fmt(s["accuracy"]), _fmt(s["majority_macro_f1"]), s["n"]]],
                              ["macro-F1", "accuracy", "majority-class macro-F1", "sentences"])]
+        if "sentence_labels" in m:  # several sentence labels (framing train)
+            parts += ["", "### Sentence labels", "",
+                      _table([[lab, *(_fmt(v[k]) for k in ("f1", "macro_f1", "accuracy", "positives", "n"))]
+                              for lab, v in m["sentence_labels"].items()],
+                             ["label", "F1", "macro-F1", "accuracy", "positive units", "units"])]
         if "quotes" in m:
             q = m["quotes"]
             parts += ["", f"### Quotation marks ({q['data']})", "",
@@ -81,6 +86,17 @@ def render_card(config: FramingConfig) -> str:
                   "", "Rule baseline, SCARE vs rest (rows gold, columns predicted):", "",
                   _table([["not SCARE", *cv["rule_confusion_scare_vs_rest"][0]],
                           ["SCARE", *cv["rule_confusion_scare_vs_rest"][1]]], ["", "not SCARE", "SCARE"])]
+    if "int8" in m:
+        parts += _int8_section(m["int8"])
     if config.training:
         parts += ["", "## Training", "", "```json", json.dumps(config.training, indent=2), "```"]
     return "\n".join(parts) + "\n"
+
+
+def _int8_section(q: dict) -> list[str]:
+    """The measured cost of int8 dynamic quantisation (``FramingModel.from_pretrained(dir, quantize=True)``)."""
+    rows = [[r["figure"], f"`{r['data']}`", _fmt(r["fp32"]), _fmt(r["int8"]), f"{100 * (r['int8'] - r['fp32']):+.1f}"]
+            for r in q["rows"]]
+    return ["", "## Int8 dynamic quantisation", "", q["note"], "",
+            _table(rows, ["figure", "data", "fp32", "int8", "change (points)"])]
+

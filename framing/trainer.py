@@ -7,6 +7,7 @@ Example:
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 
 import numpy as np
@@ -21,6 +22,22 @@ from framing.modeling import FramingModel
 TAG_CLASS_WEIGHTS = (1.0, 2.0, 2.0)  # O, B, I: only ~13% of PTC tokens are inside a span
 
 
+def length_batches(lengths: Sequence[int], size: int, rng: random.Random) -> list[list[int]]:
+    """One epoch of shuffled batches of examples of similar length (less padding).
+
+    Example:
+        >>> length_batches([5, 50, 6, 49], 2, random.Random(0))
+        [[0, 2], [3, 1]]
+    """
+    idx = list(range(len(lengths)))
+    rng.shuffle(idx)
+    pool, out = size * 50, []
+    for p in range(0, len(idx), pool):
+        chunk = sorted(idx[p : p + pool], key=lambda i: lengths[i])
+        out += [chunk[i : i + size] for i in range(0, len(chunk), size)]
+    return out
+
+
 def loss(model: FramingModel, task: str, examples: Sequence) -> torch.Tensor:
     """Loss of one batch of one task: ``"tag"`` (TagExample), ``"sent"`` (SentenceExample) or ``"quote"``."""
     net, cfg = model.network, model.config
@@ -33,13 +50,43 @@ def loss(model: FramingModel, task: str, examples: Sequence) -> torch.Tensor:
         weight = torch.tensor(TAG_CLASS_WEIGHTS, dtype=tags.dtype)
         return nn.functional.cross_entropy(tags.reshape(-1, 3), targets.reshape(-1), weight=weight, ignore_index=-100)
     if task == "sent":
-        y = torch.tensor([e.label for e in examples], dtype=sent.dtype)
-        return nn.functional.binary_cross_entropy_with_logits(sent[:, 0], y)
+        y, mask = sentence_targets(examples, cfg.labelset.sentence_labels)
+        losses = nn.functional.binary_cross_entropy_with_logits(sent, y.to(sent.dtype), reduction="none")
+        return (losses * mask).sum() / mask.sum().clamp(min=1.0)
     if task == "quote":
         quotes = [(row, q) for row, e in enumerate(examples) for q, _ in e.quotes]
         y = torch.tensor([c for e in examples for _, c in e.quotes])
         return nn.functional.cross_entropy(net.quote_logits(hidden, quote_positions(batch, quotes)), y)
     raise ValueError(f"unknown task {task!r}; expected 'tag', 'sent' or 'quote'")
+
+
+def sentence_targets(examples: Sequence[SentenceExample], names: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Targets and a 0/1 mask, both (examples, sentence labels): an example with only ``label``
+    trains the first sentence label; one with ``labels`` trains the labels it names.
+
+    Example:
+        >>> y, mask = sentence_targets([SentenceExample("a", 1.0), SentenceExample("b", labels={"Y": 1.0})], ["X", "Y"])
+        >>> y.tolist(), mask.tolist()
+        ([[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]])
+    """
+    y, mask = torch.zeros(len(examples), len(names)), torch.zeros(len(examples), len(names))
+    for i, e in enumerate(examples):
+        given = {names[0]: e.label} if e.labels is None else e.labels
+        for k, name in enumerate(names):
+            if name in given:
+                y[i, k], mask[i, k] = float(given[name]), 1.0
+    return y, mask
+
+
+def train_step(model: FramingModel, task: str, examples: Sequence, params: list, optim, sched) -> float:
+    """One optimizer step on one batch (gradients clipped to norm 1); returns the batch loss."""
+    value = loss(model, task, examples)
+    value.backward()
+    nn.utils.clip_grad_norm_(params, 1.0)
+    optim.step()
+    sched.step()
+    optim.zero_grad()
+    return value.item()
 
 
 @torch.inference_mode()
@@ -61,15 +108,21 @@ def quote_probabilities(model: FramingModel, examples: Sequence[QuoteExample], b
     return (np.concatenate(probs) if probs else np.zeros((0, n))), np.array(gold, dtype=np.int64)
 
 
-@torch.inference_mode()
 def sentence_probabilities(model: FramingModel, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
     """Probability of the first sentence label for each text, taken whole (not re-segmented)."""
+    return sentence_label_probabilities(model, texts, batch_size)[:, 0]
+
+
+@torch.inference_mode()
+def sentence_label_probabilities(model: FramingModel, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+    """Probabilities (texts, sentence labels) of every sentence label, each text taken whole."""
     model.network.eval()
-    out = [np.zeros(0)]
+    out = [np.zeros((0, len(model.config.labelset.sentence_labels)))]
     for i in range(0, len(texts), batch_size):
         batch = encode(model.tokenizer, list(texts[i : i + batch_size]))
-        out.append(torch.sigmoid(model.network.run(batch)[2][:, 0]).numpy())
+        out.append(torch.sigmoid(model.network.run(batch)[2]).numpy())
     return np.concatenate(out)
 
 
-__all__ = ["loss", "quote_probabilities", "sentence_probabilities", "TagExample", "SentenceExample", "QuoteExample"]
+__all__ = ["length_batches", "loss", "train_step", "sentence_targets", "sentence_label_probabilities",
+           "quote_probabilities", "sentence_probabilities", "TagExample", "SentenceExample", "QuoteExample"]

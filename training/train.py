@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 import torch
 from sklearn.metrics import accuracy_score, classification_report, f1_score, precision_recall_fscore_support
-from torch import nn
 from tqdm import tqdm
 from transformers import get_linear_schedule_with_warmup
 
@@ -37,22 +36,20 @@ from framing.config import FramingConfig
 from framing.metrics import best_threshold, span_report
 from framing.modeling import FramingModel
 from framing.quote_corpus import QUOTE_LABELS
-from framing.trainer import TAG_CLASS_WEIGHTS, loss, quote_probabilities, sentence_probabilities
+from framing.trainer import (
+    TAG_CLASS_WEIGHTS,
+    length_batches,
+    quote_probabilities,
+    sentence_probabilities,
+    train_step,
+)
 
 QUOTES = Path(__file__).resolve().parent.parent / "data" / "quotes" / "quotes.jsonl"
 
 
 def batches(lengths: list[int], size: int, epochs: int, rng: random.Random, task: str) -> list[tuple[str, list[int]]]:
     """Shuffled batches of similar length (less padding), drawn afresh each epoch."""
-    out = []
-    for _ in range(epochs):
-        idx = list(range(len(lengths)))
-        rng.shuffle(idx)
-        pool = size * 50
-        for p in range(0, len(idx), pool):
-            chunk = sorted(idx[p : p + pool], key=lambda i: lengths[i])
-            out += [(task, chunk[i : i + size]) for i in range(0, len(chunk), size)]
-    return out
+    return [(task, batch) for _ in range(epochs) for batch in length_batches(lengths, size, rng)]
 
 
 def fit(model: FramingModel, plan: list[tuple[str, list[int]]], data: dict[str, list], lr: float) -> None:
@@ -63,13 +60,8 @@ def fit(model: FramingModel, plan: list[tuple[str, list[int]]], data: dict[str, 
     running: dict[str, float] = {}
     bar = tqdm(plan, desc="train", mininterval=5)
     for task, idx in bar:
-        value = loss(model, task, [data[task][i] for i in idx])
-        value.backward()
-        nn.utils.clip_grad_norm_(params, 1.0)
-        optim.step()
-        sched.step()
-        optim.zero_grad()
-        running[task] = 0.98 * running.get(task, value.item()) + 0.02 * value.item()
+        value = train_step(model, task, [data[task][i] for i in idx], params, optim, sched)
+        running[task] = 0.98 * running.get(task, value) + 0.02 * value
         bar.set_postfix({k: f"{v:.3f}" for k, v in running.items()})
     model.network.eval()
 
