@@ -7,7 +7,8 @@ assets are all served from ``/static``) and the OpenAPI schema at ``/openapi.jso
 Example:
     >>> from fastapi.testclient import TestClient  # doctest: +SKIP
     >>> client = TestClient(create_app(FramingModel.from_pretrained()))  # doctest: +SKIP
-    >>> client.post("/api/analyze", json={"text": 'Russian "peacekeepers" left.'}).json()["spans"][0]["label"]  # doctest: +SKIP
+    >>> reply = client.post("/api/analyze", json={"text": 'Russian "peacekeepers" left.'})  # doctest: +SKIP
+    >>> reply.json()["spans"][0]["label"]  # doctest: +SKIP
     'SCARE_QUOTE'
 """
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from framing.cli import build_parser
 from framing.modeling import FramingModel
-from framing.server import STATIC, SENSITIVITY_STEP, background_server, create_app
+from framing.server import SENSITIVITY_STEP, STATIC, background_server, create_app
 
 TEXT = 'The regime thugs attacked the town. Russian "peacekeepers" left the region. Prices rose slightly in May.'
 
