@@ -10,7 +10,8 @@ Example:
     >>> from framing.labels import DEFAULT_LABELSET
     >>> from framing.results import DocumentResult, Sentence, Span
     >>> doc = CorpusDocument("d1", "Thugs ran.", {"source": "X"}, None)
-    >>> result = DocumentResult(doc.text, [Sentence(0, 10, "Thugs ran.", 0.9, True, ["NAME_CALLING"])],
+    >>> result = DocumentResult(doc.text, [Sentence(0, 10, "Thugs ran.", 0.9, True, ["NAME_CALLING"],
+    ...                                                    {"BIASED": 0.9}, ["BIASED"])],
     ...                         [Span(0, 5, "Thugs", "NAME_CALLING", 0.8, 0)])
     >>> row, sentences, spans = document_rows(doc, result, DEFAULT_LABELSET)
     >>> row["source"], row["n_sentences"], row["NAME_CALLING_count"], row["BIASED_per_1k"]
@@ -42,7 +43,8 @@ CHUNK_INFO = "chunk.json"
 
 SENTENCE_SCHEMA = pa.schema([("doc_id", pa.string()), ("sentence", pa.int64()), ("start", pa.int64()),
                              ("end", pa.int64()), ("text", pa.string()), ("bias", pa.float64()),
-                             ("biased", pa.bool_()), ("labels", pa.list_(pa.string()))])
+                             ("biased", pa.bool_()), ("labels", pa.list_(pa.string())),
+                             ("sentence_labels", pa.list_(pa.string()))])
 SPAN_SCHEMA = pa.schema([("doc_id", pa.string()), ("sentence", pa.int64()), ("start", pa.int64()),
                          ("end", pa.int64()), ("text", pa.string()), ("label", pa.string()), ("score", pa.float64())])
 
@@ -64,13 +66,14 @@ def document_rows(doc: CorpusDocument, result: DocumentResult, labels: LabelSet)
     for span in result.spans:
         counts[span.label] = counts.get(span.label, 0) + 1
     for label in labels.sentence_labels:
-        counts[label] = sum(s.biased for s in result.sentences)
+        counts[label] = sum(label in s.sentence_labels for s in result.sentences)
     row = {"doc_id": doc.doc_id, **_meta(doc.meta, labels), "n_sentences": n}
     for label in counts:
         row[f"{label}_count"] = counts[label]
         row[f"{label}_per_1k"] = 1000.0 * counts[label] / n if n else 0.0
     sentences = [{"doc_id": doc.doc_id, "sentence": k, "start": s.start, "end": s.end, "text": s.text,
-                  "bias": float(s.bias), "biased": bool(s.biased), "labels": list(s.labels)}
+                  "bias": float(s.bias), "biased": bool(s.biased), "labels": list(s.labels),
+                  "sentence_labels": list(s.sentence_labels)}
                  for k, s in enumerate(result.sentences)]
     spans = [{"doc_id": doc.doc_id, "sentence": s.sentence, "start": s.start, "end": s.end, "text": s.text,
               "label": s.label, "score": float(s.score)} for s in result.spans]

@@ -46,11 +46,12 @@ class Failure:
 
 def failures(result: DocumentResult, rules: list[tuple[str, float | None]], labels: LabelSet) -> list[Failure]:
     """The rules that ``result`` breaks. A rule with no threshold fails on any flag the model reports;
-    one with a threshold fails on scores at or above it (for a sentence label, the sentence's bias)."""
+    one with a threshold fails on scores at or above it (for a sentence label, the sentence's probability)."""
     out = []
     for label, threshold in rules:
         if label in labels.sentence_labels:
-            hits = [s.text for s in result.sentences if (s.biased if threshold is None else s.bias >= threshold)]
+            hits = [s.text for s in result.sentences if (label in s.sentence_labels if threshold is None
+                                                         else s.sentence_scores[label] >= threshold)]
         else:
             hits = [s.text for s in result.spans if s.label == label and (threshold is None or s.score >= threshold)]
         if hits:

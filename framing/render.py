@@ -10,6 +10,8 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -39,11 +41,16 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def summary_lines(result: DocumentResult) -> list[str]:
+def summary_lines(result: DocumentResult, sentence_labels: Sequence[str] = ("BIASED",)) -> list[str]:
     flagged = {s.sentence for s in result.spans}
-    biased = sum(s.biased for s in result.sentences)
-    return [f"{_plural(len(result.spans), 'flag')} in {_plural(len(flagged), 'sentence')}; "
-            f"{biased} of {_plural(len(result.sentences), 'sentence')} {'reads' if biased == 1 else 'read'} as biased."]
+    n = _plural(len(result.sentences), "sentence")
+    parts = []
+    for label in sentence_labels:
+        k = sum(label in s.sentence_labels or (label == "BIASED" and s.biased) for s in result.sentences)
+        verb = "reads" if k == 1 else "read"
+        parts.append(f"{k} of {n} {verb} as biased" if label == "BIASED" else f"{k} of {n} carry {label}")
+    flags = f"{_plural(len(result.spans), 'flag')} in {_plural(len(flagged), 'sentence')}"
+    return [f"{'; '.join([flags, *parts])}."]
 
 
 def render(result: DocumentResult, labels: LabelSet, console: Console) -> None:
@@ -65,11 +72,19 @@ def render(result: DocumentResult, labels: LabelSet, console: Console) -> None:
             flags.add_row(str(s.sentence + 1), Text(s.label, style=colour(s.label, labels)), s.text, f"{s.score:.2f}")
         console.print(flags)
     table = Table(title="Sentences")
-    for col in ("#", "bias", "biased", "labels", "sentence"):
+    # the default model's one sentence label keeps its familiar columns; other label sets get one per label
+    own = list(labels.sentence_labels) != ["BIASED"]
+    heads = [label.lower() for label in labels.sentence_labels] if own else ["bias", "biased"]
+    for col in ("#", *heads, "labels", "sentence"):
         table.add_column(col, overflow="fold")
     for i, s in enumerate(result.sentences, 1):
         short = s.text if len(s.text) <= 70 else s.text[:67] + "..."
-        table.add_row(str(i), f"{s.bias:.2f}", "yes" if s.biased else "", ", ".join(s.labels), short)
+        if own:
+            cells = [f"{s.sentence_scores[lab]:.2f}{' yes' if lab in s.sentence_labels else ''}"
+                     for lab in labels.sentence_labels]
+        else:
+            cells = [f"{s.bias:.2f}", "yes" if s.biased else ""]
+        table.add_row(str(i), *cells, ", ".join(s.labels), short)
     console.print(table)
-    for line in summary_lines(result):
+    for line in summary_lines(result, labels.sentence_labels):
         console.print(line)

@@ -25,7 +25,12 @@ class Span:
 
 @dataclass(frozen=True)
 class Sentence:
-    """A sentence with its bias probability, the thresholded decision and the span labels inside it."""
+    """A sentence with its bias probability, the thresholded decision and the span labels inside it.
+
+    ``bias``/``biased`` are the first sentence label's probability and decision (``BIASED`` for the
+    default model); ``sentence_scores`` holds every sentence label's probability and
+    ``sentence_labels`` the ones at or above their thresholds, for label sets with several.
+    """
 
     start: int
     end: int
@@ -33,6 +38,8 @@ class Sentence:
     bias: float
     biased: bool
     labels: list[str] = field(default_factory=list)
+    sentence_scores: dict[str, float] = field(default_factory=dict)
+    sentence_labels: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -73,8 +73,9 @@ def decode_document(scores: DocumentScores, labelset, quote_classes: Sequence[st
                         local.append((start, end, labelset.quote_label, round(float(p), 4)))
         local.sort(key=lambda x: (x[0], x[1], x[2]))
         spans += [Span(a, b, text[a:b], label, score, k) for a, b, label, score in local]
-        bias = float(s.sentence[0]) if name is not None else 0.0
-        biased = name is not None and bias >= thresholds[name]
-        sentences.append(Sentence(s.start, s.end, text[s.start : s.end], round(bias, 4), bool(biased),
-                                  sorted({x[2] for x in local})))
+        raw = dict(zip(labelset.sentence_labels, map(float, s.sentence)))
+        carried = [label for label, p in raw.items() if p >= thresholds[label]]
+        probs = {label: round(p, 4) for label, p in raw.items()}
+        sentences.append(Sentence(s.start, s.end, text[s.start : s.end], probs.get(name, 0.0), name in carried,
+                                  sorted({x[2] for x in local}), probs, carried))
     return DocumentResult(text, sentences, spans)

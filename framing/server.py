@@ -73,7 +73,9 @@ class SentenceOut(BaseModel):
     text: str
     bias: float = Field(description="probability that the sentence reads as biased")
     biased: bool
-    labels: list[str]
+    labels: list[str] = Field(description="the span labels flagged inside the sentence")
+    sentence_scores: dict[str, float] = Field(description="probability of every sentence label")
+    sentence_labels: list[str] = Field(description="the sentence labels at or above their thresholds")
 
 
 class DocumentResultOut(BaseModel):

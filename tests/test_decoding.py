@@ -64,3 +64,33 @@ def test_hyphenated_and_quoted_words_decode_as_one_unit():
     p = probs([[O_, O_], [B_, O_], [O_, O_], [O_, O_], [O_, O_], [I_, O_], [O_, O_], [O_, O_]])
     spans = decode_tags(p, offsets, word_ids, LABELS, THRESHOLDS, text)
     assert [text[s:e] for s, e, *_ in spans] == ['so-called "reforms']
+
+
+def test_every_sentence_label_is_decoded_counted_and_shown():
+    """A label set with two sentence labels: each sentence carries the ones at or above their own thresholds,
+    and the documents table, the terminal summary and --fail-on all count them per label."""
+    from framing.batch_tables import document_rows
+    from framing.corpus import CorpusDocument
+    from framing.gate import failures
+    from framing.labels import LabelSet
+    from framing.render import summary_lines
+    from framing.scores import DocumentScores, SentenceScores, decode_document
+
+    labels = LabelSet(("HEDGE",), ("UNVERIFIED", "SPECULATIVE"), {"HEDGE": "h", "UNVERIFIED": "u", "SPECULATIVE": "s"})
+    text = "It reportedly fell. It fell."
+    none = dict(units=[(0, 2)], inside=np.zeros((1, 1)), begins=np.zeros((1, 1), dtype=bool))
+    sentences = [SentenceScores(0, 19, sentence=np.array([0.8, 0.35]), **none),
+                 SentenceScores(20, 28, sentence=np.array([0.2, 0.45]), **none)]
+    thresholds = {"HEDGE": 0.5, "UNVERIFIED": 0.5, "SPECULATIVE": 0.4}
+    result = decode_document(DocumentScores(text, sentences), labels, (), thresholds)
+
+    assert [s.sentence_labels for s in result.sentences] == [["UNVERIFIED"], ["SPECULATIVE"]]
+    assert result.sentences[1].sentence_scores == {"UNVERIFIED": 0.2, "SPECULATIVE": 0.45}
+    assert (result.sentences[0].bias, result.sentences[0].biased) == (0.8, True)  # the first sentence label
+    row, rows, _ = document_rows(CorpusDocument("d", text, {}, None), result, labels)
+    assert (row["UNVERIFIED_count"], row["SPECULATIVE_count"], row["SPECULATIVE_per_1k"]) == (1, 1, 500.0)
+    assert [r["sentence_labels"] for r in rows] == [["UNVERIFIED"], ["SPECULATIVE"]]
+    assert summary_lines(result, labels.sentence_labels) == [
+        "0 flags in 0 sentences; 1 of 2 sentences carry UNVERIFIED; 1 of 2 sentences carry SPECULATIVE."]
+    [failure] = failures(result, [("SPECULATIVE", 0.3)], labels)
+    assert failure.texts == ["It reportedly fell.", "It fell."]
