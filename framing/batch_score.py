@@ -36,10 +36,13 @@ ENGINES = ("local", "ray")
 RUN_FILE = "run.json"
 CHUNKS = "chunks"
 DEFAULT_CHUNK_SIZE = 64  # documents per commit: about 2,500 news sentences; the peak RSS grows with it
+# sentences per forward pass: on 2 cores 16 beat 32, 64 and 128 (less padding; 107 against 93, 89, 81 sentences/s)
+DEFAULT_BATCH_SIZE = 16
 RAY_WINDOW_CHUNKS = 16  # chunks scored per Ray call: actor start-up (seconds each) stays a small share
 
 
-def score_corpus(inputs: list[str], out: str | os.PathLike, model_dir: str | None = None, batch_size: int = 32,
+def score_corpus(inputs: list[str], out: str | os.PathLike, model_dir: str | None = None,
+                 batch_size: int = DEFAULT_BATCH_SIZE,
                  id_field: str = "id", text_field: str = "text", fmt: str = "parquet",
                  chunk_size: int = DEFAULT_CHUNK_SIZE, threads: int = 2, stream: TextIO | None = None,
                  interval: float = 30.0, engine: str = "local", address: str | None = None) -> dict:

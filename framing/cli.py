@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="corpus files or folders, read in this order")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (new, or a run to continue)")
     p.add_argument("--model", metavar="DIR", help="model folder (default: the shipped default model)")
-    p.add_argument("--batch-size", type=int, default=32, metavar="N", help="sentences per forward pass (default 32)")
+    p.add_argument("--batch-size", type=int, default=16, metavar="N", help="sentences per forward pass (default 16)")
     p.add_argument("--id-field", default="id", metavar="NAME", help="id column of table inputs (default id)")
     p.add_argument("--text-field", default="text", metavar="NAME", help="text column of table inputs (default text)")
     p.add_argument("--format", default="parquet", choices=["parquet", "jsonl", "csv"], help="table format")
