@@ -43,9 +43,10 @@ babe-cv: $(VENV)/.installed
 
 accuracy: evaluate babe-cv
 
-# framing score over the AllSides articles in ../shared/data, then the per-outlet report (CSV + PNG) in scores/allsides/.
+# framing score over the AllSides articles in ../shared/data, then the per-outlet report (CSV + PNG) in scores/allsides/
+# for the 14 outlets with at least 20 articles (one article gives no interval worth plotting).
 # Rerun after an interruption: it continues where it stopped.
 ALLSIDES := $(DATA)/allsides_article_bias_subset/articles_media_valid.jsonl
 score-allsides: $(VENV)/.installed
 	$(VENV)/bin/framing score $(ALLSIDES) --id-field ID --text-field content_original --out scores/allsides/tables
-	$(VENV)/bin/framing report scores/allsides/tables --by source --out scores/allsides/by-source.csv
+	$(VENV)/bin/framing report scores/allsides/tables --by source --min-docs 20 --out scores/allsides/by-source.csv
