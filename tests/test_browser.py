@@ -37,14 +37,13 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="module")
-def server_url(tmp_path_factory):
+def serve(log: Path, *args: str):
+    """Run ``framing serve ARGS`` on a free port and yield its URL once it answers."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
     with open(log, "w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "framing.cli", "serve", "--port", str(port)],
+        process = subprocess.Popen([sys.executable, "-m", "framing.cli", "serve", "--port", str(port), *args],
                                    stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -62,6 +61,23 @@ def server_url(tmp_path_factory):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server_url(tmp_path_factory):
+    yield from serve(tmp_path_factory.mktemp("serve") / "serve.log")
+
+
+@pytest.fixture(scope="module")
+def hedge_server_url(tmp_path_factory, tiny_model_dir):
+    """``framing serve --model DIR`` of a model that ``framing train`` made with HEDGE and UNVERIFIED labels."""
+    from test_train_command import options
+
+    from framing.training_run import train_model
+
+    folder = tmp_path_factory.mktemp("hedge")
+    model = train_model(options(folder, tiny_model_dir, epochs=1), log=lambda line: None)
+    yield from serve(folder / "serve.log", "--model", str(model))
 
 
 @pytest.fixture(scope="module")
@@ -206,3 +222,16 @@ def test_markup_in_a_draft_shows_literally_and_runs_nothing(page):
     page.click("#edit")
     assert page.input_value("#input") == PAYLOAD
     assert page.errors == []
+
+
+def test_a_trained_label_set_is_named_on_the_page(browser, hedge_server_url):
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.goto(hedge_server_url + "/")
+    page.wait_for_selector("#legend-list li", state="attached")
+    assert page.text_content("#legend-list").startswith("Hedge")
+    check(page, "The judge reportedly resigned. The judge resigned.")
+    # the model's own sentence label, not the default model's wording about bias
+    assert page.text_content("#summary").endswith(" of 2 sentences carry UNVERIFIED.")
+    assert "biased" not in page.text_content("body")
+    context.close()

@@ -91,13 +91,25 @@ async function analyze(text) {
 }
 
 // ---- rendering --------------------------------------------------------------------------
+// How the page words the first sentence label: BIASED for the default model, or a trained label set's own
+function sentenceWords() {
+  const first = state.labels.sentence_labels[0];
+  const name = first ? first.name : "BIASED";
+  if (name === "BIASED") {
+    return { title: "Sentence bias", yes: "reads as biased", no: "reads as neutral", score: "bias",
+             count: (k) => `${k === 1 ? "reads" : "read"} as biased`, heading: "Sentences that read as biased" };
+  }
+  return { title: human(name), yes: `carries ${name}`, no: `does not carry ${name}`, score: name,
+           count: () => `carry ${name}`, heading: `Sentences that carry ${name}` };
+}
+
 function summaryLine() {
   const spans = visibleSpans();
   const flagged = new Set(spans.map((s) => s.sentence)).size;
   const n = state.result.sentences.length;
   const biased = state.result.sentences.filter((s) => s.biased).length;
   return `${plural(spans.length, "flag")} in ${plural(flagged, "sentence")}; ` +
-         `${biased} of ${plural(n, "sentence")} ${biased === 1 ? "reads" : "read"} as biased.`;
+         `${biased} of ${plural(n, "sentence")} ${sentenceWords().count(biased)}.`;
 }
 
 function showResult() {
@@ -192,6 +204,7 @@ function renderFindings() {
 
   const biased = state.result.sentences.filter((s) => s.biased);
   $("biased").hidden = !biased.length;
+  $("biased-heading").textContent = sentenceWords().heading;
   $("biased-count").textContent = `(${biased.length})`;
   const bl = $("biased-list");
   bl.replaceChildren();
@@ -221,6 +234,7 @@ function dismiss(span) {
 function showTooltip(mark) {
   const span = state.result.spans[Number(mark.dataset.span)];
   const sentence = state.result.sentences[span.sentence];
+  const words = sentenceWords();
   const tip = $("tooltip");
   tip.replaceChildren(
     el("div", { class: "tip-label" }, el("span", { class: "swatch " + colourClass(span.label), "aria-hidden": "true" }),
@@ -228,8 +242,8 @@ function showTooltip(mark) {
     el("p", { class: "tip-description", text: describe(span.label) }),
     el("dl", {},
       el("dt", { text: "Confidence" }), el("dd", { text: pct(span.score) }),
-      el("dt", { text: "Sentence bias" }),
-      el("dd", { text: `${pct(sentence.bias)} (${sentence.biased ? "reads as biased" : "reads as neutral"})` })),
+      el("dt", { text: words.title }),
+      el("dd", { text: `${pct(sentence.bias)} (${sentence.biased ? words.yes : words.no})` })),
     el("p", { class: "tip-hint", text: "Press D to dismiss this flag." }));
   tip.hidden = false;
   const first = $("flag-" + span.id) || mark;
@@ -296,8 +310,9 @@ function markdown() {
   }
   const biased = state.result.sentences.map((s, i) => ({ ...s, i })).filter((s) => s.biased);
   if (biased.length) {
-    lines.push(`## Sentences that read as biased (${biased.length})`, "");
-    for (const s of biased) lines.push(`- sentence ${s.i + 1} (bias ${s.bias.toFixed(2)}): \u201c${mdEscape(s.text)}\u201d`);
+    const words = sentenceWords();
+    lines.push(`## ${words.heading} (${biased.length})`, "");
+    for (const s of biased) lines.push(`- sentence ${s.i + 1} (${words.score} ${s.bias.toFixed(2)}): \u201c${mdEscape(s.text)}\u201d`);
     lines.push("");
   }
   const nDismissed = state.result.spans.length - spans.length;
