@@ -1,9 +1,10 @@
 """Read a corpus as it is, one document at a time, for batch scoring.
 
 An input is a folder of ``.txt``/``.md``/``.html`` files, a JSON Lines, CSV or Parquet file with an
-id column and a text column (other columns become metadata), or a folder written by
-``datasets.Dataset.save_to_disk``. Files are read in blocks with ``pyarrow`` (``datasets`` for a saved
-dataset), so memory stays flat however large the corpus.
+id column and a text column (other columns become metadata, kept as text: see :func:`meta_text`), or a
+folder written by ``datasets.Dataset.save_to_disk``. CSV and Parquet files are read in blocks with
+``pyarrow`` (``datasets`` for a saved dataset), JSON Lines a block of lines at a time with the standard
+``json`` module, so memory stays flat however large the corpus.
 
 A document that cannot be scored (empty, not UTF-8, enormous, no id) comes out with ``error`` set
 and ``text=None``; an input that cannot be read at all (missing column, malformed file) raises
@@ -20,7 +21,9 @@ Example:
 
 from __future__ import annotations
 
-import io
+import csv
+import datetime
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,8 +37,8 @@ MAX_CHARS = 1_000_000
 TEXT_SUFFIXES = (".txt", ".md")
 HTML_SUFFIXES = (".html", ".htm")
 TABLE_SUFFIXES = (".jsonl", ".json", ".csv", ".parquet")
-_BLOCK_BYTES = 8 << 20  # JSON Lines / CSV are parsed this much at a time
-_ROWS = 256  # rows taken from a Parquet file or saved dataset at a time
+_BLOCK_BYTES = 8 << 20  # CSV is parsed this much at a time
+_ROWS = 256  # rows taken from a JSON Lines, Parquet file or saved dataset at a time
 # Tags that start a new line when HTML is reduced to text, so that sentences never run across blocks.
 _BLOCK_TAGS = ("p", "div", "br", "li", "ul", "ol", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
                "title", "header", "footer", "section", "article", "blockquote", "pre", "table", "hr", "figcaption")
@@ -73,9 +76,9 @@ def iter_documents(inputs: list[str], id_field: str = "id", text_field: str = "t
         elif path.suffix.lower() in (".jsonl", ".json"):
             yield from _rows(path, _jsonl_blocks(path), id_field, text_field)
         elif path.suffix.lower() == ".csv":
-            yield from _rows(path, _csv_blocks(path, id_field, text_field), id_field, text_field)
+            yield from _rows(path, _arrow_rows(_csv_blocks(path, id_field, text_field)), id_field, text_field)
         elif path.suffix.lower() == ".parquet":
-            yield from _rows(path, _parquet_blocks(path), id_field, text_field)
+            yield from _rows(path, _arrow_rows(_parquet_blocks(path)), id_field, text_field)
         else:
             raise InputError(f"{name}: not a corpus input (expected a folder of .txt/.md/.html files, a .jsonl, "
                              f".csv or .parquet file, or a datasets save_to_disk folder)")
@@ -108,7 +111,8 @@ def count_documents(inputs: list[str], id_field: str = "id") -> int | None:
             elif suffix == ".csv":
                 import pyarrow.csv as pc
 
-                reader = pc.open_csv(path, convert_options=pc.ConvertOptions(include_columns=[id_field]))
+                reader = pc.open_csv(path, parse_options=pc.ParseOptions(newlines_in_values=True),
+                                     convert_options=pc.ConvertOptions(include_columns=[id_field]))
                 total += sum(batch.num_rows for batch in reader)
             else:
                 return None
@@ -126,6 +130,8 @@ def checked_text(value: str | bytes | None, name: str) -> tuple[str | None, str 
     """
     if value is None:
         return None, "no text (the text field is missing or null)"
+    if not isinstance(value, (str, bytes)):
+        return None, f"the text field holds {type(value).__name__} {str(value)[:40]!r}, not text"
     if not value.strip():
         return None, "empty (no text to score)"
     try:
@@ -173,55 +179,74 @@ def _text_folder(folder: Path) -> Iterator[CorpusDocument]:
         yield CorpusDocument(doc_id, text, {}, error)
 
 
-def _rows(path: Path, blocks: Iterator, id_field: str, text_field: str) -> Iterator[CorpusDocument]:
-    """Documents from record batches (or tables) of a tabular file; row numbers count from 1."""
+def meta_text(value) -> str | None:
+    """A metadata value as text, as ``framing score`` stores it: types guessed from CSV or JSON could
+    change between blocks (a ``year`` of ``2016`` then ``"unknown"``) or alter values (zip ``00123``).
+
+    Example:
+        >>> [meta_text(v) for v in ("Reuters", 2016, 1.5, True, None, ["a", "b"], datetime.date(2020, 1, 5))]
+        ['Reuters', '2016', '1.5', 'true', None, '["a", "b"]', '2020-01-05']
+    """
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _rows(path: Path, blocks: Iterator[tuple[list[str], list[dict]]], id_field: str,
+          text_field: str) -> Iterator[CorpusDocument]:
+    """Documents from blocks of ``(column names, records)`` of a tabular file; row numbers count from 1."""
     row = 0
-    for batch in blocks:
+    for names, records in blocks:
         missing = [f"{kind} column {col!r}" for kind, col in (("id", id_field), ("text", text_field))
-                   if col not in batch.schema.names]
+                   if col not in names]
         if missing:
             flag = "--id-field" if missing[0].startswith("id") else "--text-field"
-            raise InputError(f"{path}: no {' and no '.join(missing)} (columns: {', '.join(batch.schema.names)}); "
+            raise InputError(f"{path}: no {' and no '.join(missing)} (columns: {', '.join(names)}); "
                              f"name the right one with {flag}")
-        for record in batch.to_pylist():
+        for record in records:
             row += 1
-            raw_id, value = record.pop(id_field), record.pop(text_field)
-            doc_id = f"{path.name}:{row}" if raw_id is None else str(raw_id)
+            raw_id, value = record.pop(id_field, None), record.pop(text_field, None)
+            doc_id = f"{path.name}:{row}" if raw_id is None else meta_text(raw_id)
             text, error = checked_text(value, doc_id)
             if raw_id is None:
                 text, error = None, f"no id (the {id_field!r} field is missing or null in row {row})"
-            yield CorpusDocument(doc_id, text, record, error)
+            yield CorpusDocument(doc_id, text, {k: meta_text(v) for k, v in record.items()}, error)
 
 
-def _jsonl_blocks(path: Path) -> Iterator:
-    """Tables of whole lines, each parsed on its own so that a column null in one block may be text in the next."""
-    import pyarrow as pa
-    import pyarrow.json as pj
+def _arrow_rows(batches: Iterator) -> Iterator[tuple[list[str], list[dict]]]:
+    for batch in batches:
+        yield batch.schema.names, batch.to_pylist()
 
-    first_line = 1
+
+def _jsonl_blocks(path: Path) -> Iterator[tuple[list[str], list[dict]]]:
+    """Blocks of records, each line parsed on its own by ``json``: pyarrow's JSON reader guesses a type per
+    block (ISO dates become timestamps) and its errors count rows, not the file's lines."""
+    names: dict[str, None] = {}
+    records: list[dict] = []
     with open(path, "rb") as f:
-        while True:
-            block = f.read(_BLOCK_BYTES)
-            if not block:
-                return
-            block += f.readline()  # finish the last line
-            lines = block.count(b"\n") + (not block.endswith(b"\n"))
-            if block.strip():
-                try:
-                    table = pj.read_json(io.BytesIO(block), read_options=pj.ReadOptions(block_size=len(block) + 1))
-                except pa.ArrowInvalid as e:
-                    raise InputError(f"{path}: not valid JSON Lines {_where(str(e), first_line)}") from None
-                yield table
-            first_line += lines
-
-
-def _where(message: str, first_line: int) -> str:
-    """Arrow's JSON error counts rows within a block; name the file's line instead."""
-    message = message.splitlines()[0].removeprefix("JSON parse error: ")
-    m = re.search(r" in row (\d+)$", message)
-    if m:
-        return f"(line {first_line + int(m.group(1))}: {message[: m.start()]})"
-    return f"(near lines {first_line}+: {message})"
+        for number, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line.rstrip(b"\r\n"))  # so that an error at the end keeps its column
+            except UnicodeDecodeError as e:
+                raise InputError(f"{path}: not valid JSON Lines (line {number}: not UTF-8, {e.reason})") from None
+            except json.JSONDecodeError as e:
+                raise InputError(f"{path}: not valid JSON Lines (line {number}: {e.msg} at column {e.colno})") from None
+            if not isinstance(record, dict):
+                raise InputError(f"{path}: not valid JSON Lines (line {number}: a JSON object per line expected, "
+                                 f"got {type(record).__name__})")
+            names.update(dict.fromkeys(record))
+            records.append(record)
+            if len(records) == _ROWS:
+                yield list(names), records
+                names, records = {}, []
+    if records:
+        yield list(names), records
 
 
 def _arrow_batches(open_batches, problem: str) -> Iterator:
@@ -249,9 +274,13 @@ def _csv_blocks(path: Path, id_field: str, text_field: str) -> Iterator:
     import pyarrow as pa
     import pyarrow.csv as pc
 
-    # text as bytes, so that one non-UTF-8 document is an error row, not a failed file
-    types = {id_field: pa.string(), text_field: pa.binary()}
+    # Every column as text: a type guessed from the first block may not fit a later one (and would turn
+    # zip 00123 into 123). The text as bytes, so that one non-UTF-8 document is an error row, not a failed file.
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
+        header = next(csv.reader(f), [])
+    types = {name: pa.string() for name in header} | {text_field: pa.binary()}
     return _arrow_batches(lambda: pc.open_csv(path, read_options=pc.ReadOptions(block_size=_BLOCK_BYTES),
+                                              parse_options=pc.ParseOptions(newlines_in_values=True),
                                               convert_options=pc.ConvertOptions(column_types=types)),
                           f"{path}: not a readable CSV file")
 
@@ -267,4 +296,4 @@ def _saved_dataset(folder: Path, id_field: str, text_field: str) -> Iterator[Cor
     from datasets import load_from_disk
 
     dataset = load_from_disk(str(folder))
-    yield from _rows(folder, (t for t in dataset.with_format("arrow").iter(batch_size=_ROWS)), id_field, text_field)
+    yield from _rows(folder, _arrow_rows(dataset.with_format("arrow").iter(batch_size=_ROWS)), id_field, text_field)

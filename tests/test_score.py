@@ -153,7 +153,11 @@ def test_other_formats_hold_the_same_rows(tiny_model_dir, tmp_path, fmt):
 @pytest.mark.parametrize("content, message", [
     ('{"id": "a", "body": "x"}\n', "no text column 'text' (columns: id, body); name the right one with --text-field"),
     ('{"key": "a", "text": "x"}\n', "no id column 'id' (columns: key, text); name the right one with --id-field"),
-    ('{"id": "a", "text": "x"}\n{"id": "b", "text": \n', "not valid JSON Lines (line 2: Invalid value.)"),
+    ('{"id": "a", "text": "x"}\n{"id": "b", "text": \n', "not valid JSON Lines (line 2: Expecting value at column 21)"),
+    ('{"id": "a", "text": "x"}\n\n\n{"id": "b", "text": "y",}\n',
+     "not valid JSON Lines (line 4: Expecting property name enclosed in double quotes at column 25)"),
+    ('{"id": "a", "text": "x"}\n["b", "y"]\n',
+     "not valid JSON Lines (line 2: a JSON object per line expected, got list)"),
 ])
 def test_malformed_input_file_is_a_one_line_error(tiny_model_dir, tmp_path, capsys, content, message):
     path = tmp_path / "c.jsonl"
@@ -261,3 +265,36 @@ def test_out_folder_inside_the_corpus_folder_does_not_change_the_run(tiny_model_
     first = score([tmp_path], tmp_path / "scores", tiny_model_dir, fmt="csv")
     assert score([tmp_path], tmp_path / "scores", tiny_model_dir, fmt="csv") == first
     assert first["documents"] == 1
+
+
+def test_metadata_is_text_whatever_the_input_guesses(tiny_model_dir, tmp_path, monkeypatch):
+    """Blocks of 2 rows / 64 bytes: a year that turns into text, a zip code with leading zeros, an ISO date,
+    a text with paragraph breaks inside CSV quotes; all kept as written, and the run finishes."""
+    import csv
+
+    import framing.corpus as corpus
+
+    monkeypatch.setattr(corpus, "_ROWS", 2)
+    monkeypatch.setattr(corpus, "_BLOCK_BYTES", 64)
+    rows = [{"id": 1, "text": "Para one.\n\nPara two.", "year": 2016, "zip": "00123", "date": "2020-01-05"},
+            {"id": 2, "text": LOADED, "year": 2017, "zip": "00124", "date": "2020-01-06"},
+            {"id": 3, "text": NEUTRAL, "year": "unknown", "zip": "x", "date": "Jan 5"}]
+    want = [{"year": "2016", "zip": "00123", "date": "2020-01-05"},
+            {"year": "2017", "zip": "00124", "date": "2020-01-06"},
+            {"year": "unknown", "zip": "x", "date": "Jan 5"}]
+    jsonl, table = tmp_path / "c.jsonl", tmp_path / "c.csv"
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in rows + [{"id": 4, "text": 5, "year": None}]))
+    with open(table, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, ["id", "text", "year", "zip", "date"])
+        writer.writeheader()
+        writer.writerows(rows)
+    from_csv = list(iter_documents([str(table)]))
+    assert [(d.doc_id, d.text, d.meta) for d in from_csv] == [(str(r["id"]), r["text"], m) for r, m in zip(rows, want)]
+    from_jsonl = list(iter_documents([str(jsonl)]))
+    assert [d.meta for d in from_jsonl[:3]] == want
+    assert (from_jsonl[3].text, from_jsonl[3].error) == (None, "the text field holds int '5', not text")
+
+    state = score([jsonl], tmp_path / "out", tiny_model_dir, chunk_size=2)
+    assert (state["documents"], state["errors"]) == (3, 1)
+    docs = tables(tmp_path / "out")["documents"]
+    assert docs[["year", "zip", "date"]].to_dict("records") == want
