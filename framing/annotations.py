@@ -192,6 +192,7 @@ def read_labelstudio(path: Path) -> Imported:
             continue
         doc = AnnotatedDocument(str(task.get("id", n)), text, where, units=[])
         doc_labels: dict[str, int] = {}
+        astral = any(ord(ch) > 0xFFFF for ch in text)  # only then do UTF-16 and str offsets differ
         for k, result in enumerate(done[0].get("result") or [], 1):
             here = f"{where} result {k}"
             value = result.get("value") if isinstance(result, dict) else None
@@ -215,14 +216,18 @@ def read_labelstudio(path: Path) -> Imported:
                 problems.append(Problem(here, f"start/end: {e}"))
                 continue
             quoted = value.get("text")
-            if isinstance(quoted, str) and text[start:end] != quoted:
-                s16, e16 = _python_offset(text, start), _python_offset(text, end)
-                if text[s16:e16] == quoted:
-                    start, end = s16, e16
-                else:
+            # Label Studio counts UTF-16 code units, as browsers do; other tools may write str offsets
+            candidates = [(start, end)]
+            if astral:
+                candidates.insert(0, (_python_offset(text, start), _python_offset(text, end)))
+            if isinstance(quoted, str):
+                fitting = [(s, e) for s, e in candidates if text[s:e] == quoted]
+                if not fitting:
                     problems.append(Problem(here, f"span {start}-{end}: the export says {quoted!r} but the text "
                                             f"there is {text[start:end]!r}"))
                     continue
+                candidates = fitting
+            start, end = candidates[0]
             if kind == "labels":
                 doc.spans += [SpanAnnotation(start, end, x, here) for x in names]
             else:
@@ -314,13 +319,16 @@ def read_standoff(spec: str) -> Imported:
 _TRUE, _FALSE = {"1", "true", "yes", "y"}, {"0", "false", "no", "n", ""}
 
 
-def _sniff(path: Path) -> csv.Dialect | type[csv.Dialect]:
+def _sniff(path: Path) -> type[csv.Dialect]:
+    """Excel's CSV dialect with the header's delimiter: the sniffer guesses quoting rules from the
+    header alone, which has no quotes, and would then garble texts with doubled quotes (``""no""``)."""
     with open(path, encoding="utf-8-sig", newline="") as f:
         head = f.readline()
     try:
-        return csv.Sniffer().sniff(head, delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(head, delimiters=",;\t").delimiter
     except csv.Error:
         return csv.excel
+    return type("Sniffed", (csv.excel,), {"delimiter": delimiter})
 
 
 def read_csv(path: Path) -> Imported:

@@ -77,6 +77,16 @@ def test_labelstudio_utf16_offsets_and_region_choices(tmp_path):
     assert [str(p) for p in imported.problems] == [f"{path}: task 2 (id 2): warning: no annotation (skipped)"]
 
 
+def test_labelstudio_utf16_offsets_without_the_quoted_text(tmp_path):
+    text = "\U0001F600 We reportedly fell."
+    tasks = [{"id": 1, "data": {"text": text}, "annotations": [{"result": [
+        {"type": "labels", "value": {"start": 6, "end": 16, "labels": ["HEDGE"]}}]}]}]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    (doc,) = read_annotations(str(path), "labelstudio").documents
+    assert span_text(doc) == [("reportedly", "HEDGE")]
+
+
 def test_doccano_jsonl(tmp_path):
     path = tmp_path / "doccano.jsonl"
     with open(path, "w", encoding="utf-8") as f:
@@ -141,6 +151,13 @@ def test_csv_with_sentence_labels(tmp_path, layout):
     again = read_jsonl(tmp_path / "ours.jsonl")
     assert [(d.text, d.units, d.has_spans) for d in again.documents] == \
            [(d.text, d.units, d.has_spans) for d in imported.documents]
+
+
+def test_csv_doubled_quotes_inside_a_text(tmp_path):
+    path = tmp_path / "sentences.csv"
+    path.write_text('id,text,labels\n1,"He said ""no"" today, then left",UNVERIFIED\n', encoding="utf-8")
+    (doc,) = read_annotations(str(path)).documents
+    assert (doc.text, doc.units[0].labels) == ('He said "no" today, then left', {"UNVERIFIED": 1})
 
 
 def test_our_jsonl(tmp_path):
