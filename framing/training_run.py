@@ -297,10 +297,13 @@ def train_model(opts: TrainOptions, log: Callable[[str], None] = _log_stderr,
                             "(listed above); nothing was trained")
     if opts.dry_run:
         return report
-    if opts.resume and not (ckpt / "last").is_dir() and not (ckpt / "last.old").is_dir():
+    usable = (ckpt / "last").is_dir() or (ckpt / "last.old").is_dir()
+    if opts.resume and not usable:
         raise TrainingError(f"{ckpt}: no checkpoint to resume from; run without --resume")
-    if not opts.resume and ckpt.exists():
+    if not opts.resume and usable:
         raise TrainingError(f"{ckpt}: an interrupted run left a checkpoint; continue it with --resume or delete it")
+    if ckpt.exists() and not usable:
+        shutil.rmtree(ckpt)  # stopped while writing its first checkpoint: nothing there to continue from
 
     torch.manual_seed(opts.seed)
     model = start_model(labelset, opts.base)

@@ -181,6 +181,16 @@ def test_resume_without_a_checkpoint_is_refused(tmp_path, tiny_model_dir):
     assert str(err.value) == f"{opts.checkpoint_dir}: no checkpoint to resume from; run without --resume"
 
 
+def test_a_run_stopped_before_its_first_checkpoint_starts_again(tmp_path, tiny_model_dir):
+    opts = options(tmp_path, tiny_model_dir, epochs=1)
+    (opts.checkpoint_dir / "last.tmp").mkdir(parents=True)  # killed while writing the first checkpoint
+    with pytest.raises(TrainingError, match="no checkpoint to resume from; run without --resume"):
+        train_model(options(tmp_path, tiny_model_dir, epochs=1, resume=True), log=lambda line: None)
+    assert FramingModel.from_pretrained(train_model(opts, log=lambda line: None)).config.labelset.span_labels == \
+        ("HEDGE",)
+    assert not opts.checkpoint_dir.exists()
+
+
 def test_early_stopping_keeps_the_best_epoch(tmp_path, tiny_model_dir):
     opts = options(tmp_path, tiny_model_dir, epochs=8, patience=1, lr=0.5)  # a wild learning rate stops early
     out = train_model(opts, log=lambda line: None)
