@@ -48,8 +48,12 @@ def group_keys(docs: pd.DataFrame, by: list[str], where: str) -> pd.DataFrame:
         if key in docs.columns:
             keys[key] = docs[key].astype("string").fillna(MISSING)
         elif key == "month" and "date" in docs.columns:
-            dates = pd.to_datetime(docs["date"].astype("string"), errors="coerce", utc=True, format="mixed")
-            keys[key] = dates.dt.strftime("%Y-%m").astype("string").fillna(MISSING)
+            text = docs["date"].astype("string")
+            # an ISO date's month as written: converting 2020-01-31T22:00-05:00 to UTC would make it February
+            month = text.str.extract(r"^\s*(\d{4}-\d{2})(?:-\d{2}|$)", expand=False)
+            other = pd.to_datetime(text[month.isna()], errors="coerce", utc=True, format="mixed")
+            month = month.fillna(other.dt.strftime("%Y-%m").astype("string"))
+            keys[key] = month.astype("string").fillna(MISSING)
         else:
             hint = " (month needs a month or date column)" if key == "month" else ""
             raise InputError(f"{where}: the documents table has no column {key!r}{hint}; "

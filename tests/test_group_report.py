@@ -41,7 +41,9 @@ def test_rates_pool_sentences_and_bootstrap_over_documents(tmp_path):
 
 
 def test_month_from_dates_several_keys_and_min_docs(tmp_path):
-    folder = fake_run(tmp_path / "run", [doc("a", "X", 5, 1, 1, "2020-01-31"), doc("b", "X", 5, 2, 0, "2020-01-02"),
+    # the month as written, also when a time zone would put the date in another month in UTC
+    folder = fake_run(tmp_path / "run", [doc("a", "X", 5, 1, 1, "2020-01-31T22:00:00-05:00"),
+                                         doc("b", "X", 5, 2, 0, "January 2, 2020"),
                                          doc("c", "X", 5, 0, 0, "2020-02-10"), doc("d", "Y", 5, 0, 0, None)])
     rates = group_rates(folder, ["source", "month"], resamples=50)
     groups = rates[rates["label"] == "BIASED"][["source", "month", "n_documents"]].values.tolist()
