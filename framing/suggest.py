@@ -99,12 +99,9 @@ def suggest(model: FramingModel, documents: list[tuple[str, str]], n: int, per_d
         result = [{"from_name": "label", "to_name": "text", "type": "labels", "score": sp.score,
                    "value": {"start": sp.start - c.start, "end": sp.end - c.start, "text": sp.text,
                              "labels": [sp.label]}} for sp in flags.spans]
-        probs = by_doc[c.doc_id].sentences[c.index].sentence
-        chosen = [name for j, name in enumerate(model.config.labelset.sentence_labels)
-                  if probs[j] >= model.config.thresholds[name]]
-        if chosen:
+        if flags.sentences[0].sentence_labels:
             result.append({"from_name": "sentence", "to_name": "text", "type": "choices",
-                           "value": {"choices": chosen}})
+                           "value": {"choices": flags.sentences[0].sentence_labels}})
         tasks.append({"data": {"text": sentence, "doc_id": c.doc_id, "sentence": c.index, "start": c.start},
                       "predictions": [{"model_version": "framing", "score": round(c.uncertainty, 4),
                                        "result": result}]})
