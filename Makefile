@@ -23,7 +23,7 @@ test-slow: $(VENV)/.installed
 	$(PY) -m pytest -m slow
 
 train: $(VENV)/.installed
-	cd training && PYTHONPATH=.. ../$(PY) train.py --out ../models/framing-default
+	$(PY) scripts/train.py --out models/framing-default
 
 # The README's accuracy table: `make evaluate` (a few minutes) gives every row but the BABE
 # cross-validation, which `make babe-cv` retrains five models for (66 minutes measured while sharing the cores).
@@ -39,7 +39,7 @@ evaluate: $(VENV)/.installed
 	  --out reports/default $(EVAL_FLAGS)
 
 babe-cv: $(VENV)/.installed
-	cd training && PYTHONPATH=.. ../$(PY) babe_cv.py --out ../docs/babe_cv.json
+	$(PY) scripts/babe_cv.py --out docs/babe_cv.json
 
 accuracy: evaluate babe-cv
 

@@ -30,7 +30,7 @@ WORDS = 1000
 
 
 def article_text() -> tuple[str, str]:
-    from framing.corpora import DataMissingError, read_allsides
+    from framing.data.shared_corpora import DataMissingError, read_allsides
 
     try:
         for row in read_allsides():

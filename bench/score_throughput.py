@@ -2,7 +2,7 @@
 
 Runs, in one invocation, on the same AllSides articles (../shared/data):
 
-(a) `framing score` end to end, in process (`framing.batch_score.score_corpus`: reading the JSON Lines
+(a) `framing score` end to end, in process (`framing.batch.score.score_corpus`: reading the JSON Lines
     corpus, segmentation, length-sorted batches across documents, the encoder and every head in one
     pass, decoding, and writing the Parquet tables), with the shipped default model;
 (b) the naive baseline: a `transformers` token-classification pipeline called once per sentence, on the
@@ -34,7 +34,7 @@ THREADS = 2
 
 
 def articles(n: int) -> list[dict]:
-    from framing.corpora import read_allsides
+    from framing.data.shared_corpora import read_allsides
 
     rows = []
     for row in read_allsides():
@@ -72,7 +72,7 @@ def naive_pipeline():
     from transformers import AutoTokenizer, BertConfig, BertForTokenClassification, pipeline
     from transformers.utils import logging as hf_logging
 
-    from framing.encoder import base_model_dir
+    from framing.nn.base_model import base_model_dir
     from framing.modeling import FramingModel
 
     hf_logging.set_verbosity_error()
@@ -95,8 +95,8 @@ def main() -> None:
     args = ap.parse_args()
     import torch
 
-    from framing.batch_score import score_corpus
-    from framing.segment import split_sentences
+    from framing.batch.score import score_corpus
+    from framing.pipeline.segment import split_sentences
 
     torch.set_num_threads(THREADS)
     rows = articles(args.articles)

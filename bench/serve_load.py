@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 
 from framing.modeling import FramingModel
-from framing.server import background_server, create_app
+from framing.web.app import background_server, create_app
 
 ARTICLE = (Path(__file__).resolve().parent.parent / "data" / "examples" / "article.txt").read_text(encoding="utf-8")
 

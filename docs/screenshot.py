@@ -13,9 +13,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from framing.corpora import data_root
+from framing.data.shared_corpora import data_root
 from framing.modeling import FramingModel
-from framing.server import background_server, create_app
+from framing.web.app import background_server, create_app
 
 HERE = Path(__file__).resolve().parent
 

@@ -18,7 +18,7 @@ def __getattr__(name: str):
 
         return FramingModel
     if name in ("DocumentResult", "Sentence", "Span"):
-        from framing import results
+        from framing.pipeline import results
 
         return getattr(results, name)
     raise AttributeError(f"module 'framing' has no attribute {name!r}")

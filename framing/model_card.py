@@ -39,7 +39,7 @@ def render_card(config: FramingConfig) -> str:
                         ["label", "level", "description", "threshold"]))
     ev = config.evaluation
     if ev:
-        from framing.report import summary_markdown
+        from framing.evaluation.report import summary_markdown
 
         parts += ["", "## Latest evaluation", "",
                   f"`framing evaluate` on {ev['created']}; value [95% bootstrap CI over documents]. Documents the "

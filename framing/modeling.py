@@ -21,23 +21,23 @@ import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 
-from framing.bert import BertEncoder
-from framing.bert import quantize as quantize_encoder
+from framing.nn.bert import BertEncoder
+from framing.nn.bert import quantize as quantize_encoder
 from framing.config import FramingConfig
-from framing.decoding import unit_scores
-from framing.encoder import BASE_MODEL_NAME, base_model_dir
-from framing.features import encode, load_tokenizer, quote_positions
-from framing.network import FramingNetwork
-from framing.quotes import Quote, find_quotes
-from framing.results import DocumentResult
-from framing.scores import DocumentScores, SentenceScores, decode_document
-from framing.segment import split_sentences
+from framing.pipeline.decode import unit_scores
+from framing.nn.base_model import BASE_MODEL_NAME, base_model_dir
+from framing.pipeline.encode import encode, load_tokenizer, quote_positions
+from framing.nn.network import FramingNetwork
+from framing.pipeline.quotes import Quote, find_quotes
+from framing.pipeline.results import DocumentResult
+from framing.pipeline.scores import DocumentScores, SentenceScores, decode_document
+from framing.pipeline.segment import split_sentences
 
 WEIGHTS_NAME = "model.safetensors"
 CONFIG_NAME = "config.json"
 LABELS_NAME = "labels.json"
 CARD_NAME = "README.md"
-# Fingerprints (framing.gold.fingerprint) of the documents a model was trained or tuned on, so that
+# Fingerprints (framing.data.gold.fingerprint) of the documents a model was trained or tuned on, so that
 # evaluation can leave them out.
 SEEN_NAME = "seen_documents.json"
 
@@ -269,7 +269,7 @@ class FramingModel:
     def score_many(self, texts: Sequence[str], batch_size: int = 32,
                    sentences: Sequence[list[tuple[int, int]] | None] | None = None,
                    workers: int = 1) -> list[DocumentScores]:
-        """Raw probabilities for many documents (see :mod:`framing.scores`), without thresholds.
+        """Raw probabilities for many documents (see :mod:`framing.pipeline.scores`), without thresholds.
 
         ``sentences`` optionally gives each document's sentence boundaries (``None`` entries are
         segmented as usual), e.g. to score a corpus of single sentences as they were annotated.

@@ -5,7 +5,7 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
 import pytest  # noqa: E402
 
-from framing.corpora import DataMissingError, data_root  # noqa: E402
+from framing.data.shared_corpora import DataMissingError, data_root  # noqa: E402
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import torch
 from transformers import BertConfig, BertModel
 
-from framing.bert import BertEncoder
+from framing.nn.bert import BertEncoder
 from tiny import TINY_ENCODER
 
 

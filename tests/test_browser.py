@@ -43,7 +43,7 @@ def serve(log: Path, *args: str):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     with open(log, "w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "framing.cli", "serve", "--port", str(port), *args],
+        process = subprocess.Popen([sys.executable, "-m", "framing.cli.main", "serve", "--port", str(port), *args],
                                    stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -73,7 +73,7 @@ def hedge_server_url(tmp_path_factory, tiny_model_dir):
     """``framing serve --model DIR`` of a model that ``framing train`` made with HEDGE and UNVERIFIED labels."""
     from test_train_command import options
 
-    from framing.training_run import train_model
+    from framing.training.run import train_model
 
     folder = tmp_path_factory.mktemp("hedge")
     model = train_model(options(folder, tiny_model_dir, epochs=1), log=lambda line: None)

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from framing.cli import main
+from framing.cli.main import main
 from tiny import LOADED, NEUTRAL, SCARE_TEXT
 
 

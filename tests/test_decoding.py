@@ -1,6 +1,6 @@
 import numpy as np
 
-from framing.decoding import decode_tags, tag_targets
+from framing.pipeline.decode import decode_tags, tag_targets
 
 LABELS = ["LOADED_LANGUAGE", "NAME_CALLING"]
 THRESHOLDS = {"LOADED_LANGUAGE": 0.5, "NAME_CALLING": 0.5}
@@ -69,12 +69,12 @@ def test_hyphenated_and_quoted_words_decode_as_one_unit():
 def test_every_sentence_label_is_decoded_counted_and_shown():
     """A label set with two sentence labels: each sentence carries the ones at or above their own thresholds,
     and the documents table, the terminal summary and --fail-on all count them per label."""
-    from framing.batch_tables import document_rows
-    from framing.corpus import CorpusDocument
-    from framing.gate import failures
+    from framing.batch.tables import document_rows
+    from framing.data.corpus import CorpusDocument
+    from framing.pipeline.gate import failures
     from framing.labels import LabelSet
-    from framing.render import summary_lines
-    from framing.scores import DocumentScores, SentenceScores, decode_document
+    from framing.cli.render import summary_lines
+    from framing.pipeline.scores import DocumentScores, SentenceScores, decode_document
 
     labels = LabelSet(("HEDGE",), ("UNVERIFIED", "SPECULATIVE"), {"HEDGE": "h", "UNVERIFIED": "u", "SPECULATIVE": "s"})
     text = "It reportedly fell. It fell."

@@ -4,8 +4,8 @@ import csv
 import json
 import shutil
 
-from framing.cli import main
-from framing.gold import load_gold
+from framing.cli.main import main
+from framing.data.gold import load_gold
 from framing.labels import DEFAULT_LABELSET
 
 

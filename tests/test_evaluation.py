@@ -5,10 +5,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from framing.cli import main
-from framing.gold import GoldDataError, fingerprint, load_gold
+from framing.cli.main import main
+from framing.data.gold import GoldDataError, fingerprint, load_gold
 from framing.labels import DEFAULT_LABELSET
-from framing.metrics import binary_counts, binary_macro_f1, calibration, merge_spans, span_counts, span_prf
+from framing.evaluation.metrics import binary_counts, binary_macro_f1, calibration, merge_spans, span_counts, span_prf
 from tiny import LOADED, NEUTRAL
 
 
@@ -163,7 +163,7 @@ def test_update_model_writes_card(tiny_model_dir, tmp_path):
 
 
 def test_bootstrap_interval_contains_value():
-    from framing.metrics import binary_f1, bootstrap_ci
+    from framing.evaluation.metrics import binary_f1, bootstrap_ci
 
     rng = np.random.default_rng(1)
     rows = np.array([binary_counts([1], [rng.random() < 0.7]) for _ in range(200)])

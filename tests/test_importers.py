@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from framing.annotations import AnnotationFormatError, read_annotations, read_jsonl, write_jsonl
+from framing.data.annotations import AnnotationFormatError, read_annotations, read_jsonl, write_jsonl
 
 # (id, text, [(start, end, label)], {sentence label: 0/1})
 DOCS = [
@@ -175,7 +175,7 @@ def test_our_jsonl(tmp_path):
 
 
 def test_our_jsonl_is_what_framing_evaluate_reads(tmp_path):
-    from framing.gold import load_gold
+    from framing.data.gold import load_gold
     from framing.labels import LabelSet
 
     ls = LabelSet(("HEDGE", "EUPHEMISM"), ("UNVERIFIED",), {"HEDGE": "h", "EUPHEMISM": "e", "UNVERIFIED": "u"})

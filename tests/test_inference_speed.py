@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from framing.features import CAPITALISED, LOWER, UPPER, encode
+from framing.pipeline.encode import CAPITALISED, LOWER, UPPER, encode
 from framing.modeling import FramingModel
 from tiny import DIRECT_TEXT, LOADED, NEUTRAL, SCARE_TEXT
 
@@ -49,7 +49,7 @@ def test_int8_model_cannot_be_trained(tiny_model_dir):
 
 
 def test_int8_evaluation_never_updates_the_model_card(tmp_path, capsys):
-    from framing.cli import main
+    from framing.cli.main import main
 
     code = main(["evaluate", "--int8", "--update-model", "--data", "jsonl:x.jsonl", "--out", str(tmp_path / "r")])
     assert code == 2

@@ -1,7 +1,7 @@
 import pytest
 
-from framing.baselines import rule_is_scare
-from framing.metrics import semeval_span_prf, span_report
+from framing.evaluation.baselines import rule_is_scare
+from framing.evaluation.metrics import semeval_span_prf, span_report
 
 
 def test_semeval_partial_credit_worked_by_hand():

@@ -1,6 +1,6 @@
 import pytest
 
-from framing.quotes import find_quotes
+from framing.pipeline.quotes import find_quotes
 
 
 def inners(text):

@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from framing.batch_score import score_corpus
-from framing.batch_tables import read_table
-from framing.cli import main
+from framing.batch.score import score_corpus
+from framing.batch.tables import read_table
+from framing.cli.main import main
 from tiny import DIRECT_TEXT, LOADED, NEUTRAL, SCARE_TEXT
 
 ray = pytest.importorskip("ray", reason="the Ray engine needs ray[data] (pip install 'framing[ray]')")

@@ -11,10 +11,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from framing.batch_score import score_corpus
-from framing.batch_tables import read_table
-from framing.cli import main
-from framing.corpus import MAX_CHARS, iter_documents
+from framing.batch.score import score_corpus
+from framing.batch.tables import read_table
+from framing.cli.main import main
+from framing.data.corpus import MAX_CHARS, iter_documents
 from tiny import DIRECT_TEXT, LOADED, NEUTRAL, SCARE_TEXT
 
 TEXTS = [LOADED + " " + NEUTRAL, SCARE_TEXT, DIRECT_TEXT + "\n\n" + LOADED, NEUTRAL]
@@ -240,7 +240,7 @@ def test_kill_9_and_rerun_scores_each_document_exactly_once(tiny_model_dir, tmp_
     corpus = tmp_path / "corpus.jsonl"
     _big_corpus(corpus, n)
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "framing.cli", "score", str(corpus), "--out", str(out),
+    cmd = [sys.executable, "-m", "framing.cli.main", "score", str(corpus), "--out", str(out),
            "--model", str(tiny_model_dir), "--chunk-size", str(size), "--format", "parquet"]
     first = _run_until(cmd, out, 1)
     assert 1 <= first < n // size, "the run must be killed mid-way, after a chunk was committed"
@@ -272,7 +272,7 @@ def test_metadata_is_text_whatever_the_input_guesses(tiny_model_dir, tmp_path, m
     a text with paragraph breaks inside CSV quotes; all kept as written, and the run finishes."""
     import csv
 
-    import framing.corpus as corpus
+    import framing.data.corpus as corpus
 
     monkeypatch.setattr(corpus, "_ROWS", 2)
     monkeypatch.setattr(corpus, "_BLOCK_BYTES", 64)

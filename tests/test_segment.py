@@ -1,4 +1,4 @@
-from framing.segment import split_sentences
+from framing.pipeline.segment import split_sentences
 
 ARTICLE = """Russian Troops Leave Region, Officials Say
 By Jane Doe, Associated Press

@@ -9,9 +9,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from framing.cli import build_parser
+from framing.cli.main import build_parser
 from framing.modeling import FramingModel
-from framing.server import SENSITIVITY_STEP, STATIC, background_server, create_app
+from framing.web.app import SENSITIVITY_STEP, STATIC, background_server, create_app
 
 TEXT = 'The regime thugs attacked the town. Russian "peacekeepers" left the region. Prices rose slightly in May.'
 

@@ -10,10 +10,10 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from framing.annotations import AnnotatedDocument, SpanAnnotation, UnitLabels, write_jsonl
-from framing.cli import main
+from framing.data.annotations import AnnotatedDocument, SpanAnnotation, UnitLabels, write_jsonl
+from framing.cli.main import main
 from framing.modeling import FramingModel
-from framing.training_run import TrainingError, TrainOptions, train_model
+from framing.training.run import TrainingError, TrainOptions, train_model
 
 LABELS_YAML = """\
 span_labels:
@@ -131,7 +131,7 @@ def test_train_writes_a_model_folder_that_loads_and_predicts(tmp_path, tiny_mode
     assert set(model.config.metrics["sentence_labels"]) == {"UNVERIFIED"}
     # the tiny base's own training documents stay listed as seen; ours are added
     seen = json.loads((out / "seen_documents.json").read_text())["train"]
-    from framing.gold import fingerprint
+    from framing.data.gold import fingerprint
 
     assert fingerprint("The judge reportedly resigned.") not in seen
     assert all(fingerprint(t["data"]["text"]) in seen for t in json.loads((tmp_path / "train.json").read_text()))
@@ -274,9 +274,9 @@ def test_end_to_end_new_labels_on_the_real_encoder(tmp_path, capsys):
 def test_the_readme_example_files_validate_cleanly():
     from pathlib import Path
 
-    from framing.annotations import read_annotations
+    from framing.data.annotations import read_annotations
     from framing.labels import LabelSet
-    from framing.validation import validate
+    from framing.data.validation import validate
 
     examples = Path(__file__).resolve().parent.parent / "data" / "examples"
     labelset = LabelSet.load(examples / "hedge-labels.yaml")
@@ -290,7 +290,7 @@ def test_the_readme_example_files_validate_cleanly():
 
 def test_base_model_gives_its_adapters_and_the_rows_of_shared_labels(tiny_model_dir):
     from framing.labels import LabelSet
-    from framing.training_run import start_model
+    from framing.training.run import start_model
 
     labels = LabelSet(("HEDGE", "NAME_CALLING"), ("UNVERIFIED", "BIASED"),
                       {"HEDGE": "h", "NAME_CALLING": "n", "UNVERIFIED": "u", "BIASED": "b"})
@@ -309,7 +309,7 @@ def test_base_model_gives_its_adapters_and_the_rows_of_shared_labels(tiny_model_
 
 
 def test_suggest_writes_varied_uncertain_sentences_as_label_studio_tasks(tmp_path, tiny_model_dir, capsys):
-    from framing.suggest import suggest
+    from framing.training.suggest import suggest
 
     corpus = tmp_path / "corpus.jsonl"
     docs = [{"id": f"d{i}", "text": " ".join(f"{s} {past} in round {i}." for s, (past, _) in zip(SUBJECTS, ACTIONS))}
@@ -337,7 +337,7 @@ def test_suggest_writes_varied_uncertain_sentences_as_label_studio_tasks(tmp_pat
     for t in tasks:
         t["annotations"] = [{"result": t["predictions"][0]["result"]}]
     (tmp_path / "done.json").write_text(json.dumps(tasks))
-    from framing.annotations import read_annotations
+    from framing.data.annotations import read_annotations
 
     imported = read_annotations(str(tmp_path / "done.json"))
     assert imported.format == "labelstudio" and len(imported.documents) == 6
@@ -347,7 +347,7 @@ def test_suggest_writes_varied_uncertain_sentences_as_label_studio_tasks(tmp_pat
 
 
 def test_pick_skips_near_duplicates():
-    from framing.suggest import Candidate, pick
+    from framing.training.suggest import Candidate, pick
 
     texts = {"a": "The mayor resigned today. The mayor resigned today! Prices rose."}
     cands = [Candidate("a", 0, 0, 25, 0.9), Candidate("a", 1, 26, 51, 0.8), Candidate("a", 2, 52, 64, 0.1)]

@@ -3,10 +3,10 @@
 import torch
 
 from framing.config import FramingConfig
-from framing.examples import QuoteExample, SentenceExample, TagExample
+from framing.training.examples import QuoteExample, SentenceExample, TagExample
 from framing.modeling import FramingModel
-from framing.quotes import find_quotes
-from framing.trainer import loss
+from framing.pipeline.quotes import find_quotes
+from framing.training.steps import loss
 
 TINY_ENCODER = dict(vocab_size=30522, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
                     intermediate_size=64, max_position_embeddings=512)

@@ -1,0 +1,1 @@
+"""Batch scoring of whole corpora (`framing score`, local or Ray) and the per-group report (`framing report`)."""

@@ -1,0 +1,1 @@
+"""The `framing` command line and its terminal rendering."""

@@ -1,0 +1,90 @@
+"""Terminal rendering of a :class:`DocumentResult`: highlighted article, flags and per-sentence summary.
+
+Example:
+    >>> from framing.pipeline.results import DocumentResult, Sentence, Span
+    >>> r = DocumentResult("The regime fell.", [Sentence(0, 16, "The regime fell.", 0.9, True, ["NAME_CALLING"])],
+    ...                    [Span(4, 10, "regime", "NAME_CALLING", 0.8, 0)])
+    >>> print(summary_lines(r)[0])
+    1 flag in 1 sentence; 1 of 1 sentence reads as biased.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from framing.labels import LabelSet
+from framing.pipeline.results import DocumentResult
+
+COLOURS = {
+    "SCARE_QUOTE": "black on bright_magenta",
+    "LOADED_LANGUAGE": "black on yellow",
+    "NAME_CALLING": "black on bright_red",
+    "EXAGGERATION": "black on bright_cyan",
+    "DOUBT": "black on bright_green",
+    "APPEAL_TO_FEAR": "white on dark_orange3",
+    "FLAG_WAVING": "white on blue",
+}
+FALLBACK = ("black on plum2", "black on light_goldenrod1", "black on pale_turquoise1", "black on light_salmon1")
+
+
+def colour(label: str, labels: LabelSet) -> str:
+    if label in COLOURS:
+        return COLOURS[label]
+    return FALLBACK[labels.span_labels.index(label) % len(FALLBACK)]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def summary_lines(result: DocumentResult, sentence_labels: Sequence[str] = ("BIASED",)) -> list[str]:
+    flagged = {s.sentence for s in result.spans}
+    n = _plural(len(result.sentences), "sentence")
+    parts = []
+    for label in sentence_labels:
+        k = sum(label in s.sentence_labels or (label == "BIASED" and s.biased) for s in result.sentences)
+        verb = "reads" if k == 1 else "read"
+        parts.append(f"{k} of {n} {verb} as biased" if label == "BIASED" else f"{k} of {n} carry {label}")
+    flags = f"{_plural(len(result.spans), 'flag')} in {_plural(len(flagged), 'sentence')}"
+    return [f"{'; '.join([flags, *parts])}."]
+
+
+def render(result: DocumentResult, labels: LabelSet, console: Console) -> None:
+    """Print the article with flagged spans highlighted, the flags with reasons, and a sentence table."""
+    text = Text(result.text)
+    for span in result.spans:
+        text.stylize(colour(span.label, labels), span.start, span.end)
+    console.print(text)
+    console.print()
+    used = [lab for lab in labels.span_labels if any(s.label == lab for s in result.spans)]
+    for lab in used:
+        console.print(Text(f" {lab} ", style=colour(lab, labels)), Text(labels.description(lab), style="dim"))
+    if result.spans:
+        console.print()
+        flags = Table(title="Flags", show_lines=False)
+        for col in ("sentence", "label", "text", "confidence"):
+            flags.add_column(col)
+        for s in result.spans:
+            flags.add_row(str(s.sentence + 1), Text(s.label, style=colour(s.label, labels)), s.text, f"{s.score:.2f}")
+        console.print(flags)
+    table = Table(title="Sentences")
+    # the default model's one sentence label keeps its familiar columns; other label sets get one per label
+    own = list(labels.sentence_labels) != ["BIASED"]
+    heads = [label.lower() for label in labels.sentence_labels] if own else ["bias", "biased"]
+    for col in ("#", *heads, "labels", "sentence"):
+        table.add_column(col, overflow="fold")
+    for i, s in enumerate(result.sentences, 1):
+        short = s.text if len(s.text) <= 70 else s.text[:67] + "..."
+        if own:
+            cells = [f"{s.sentence_scores[lab]:.2f}{' yes' if lab in s.sentence_labels else ''}"
+                     for lab in labels.sentence_labels]
+        else:
+            cells = [f"{s.bias:.2f}", "yes" if s.biased else ""]
+        table.add_row(str(i), *cells, ", ".join(s.labels), short)
+    console.print(table)
+    for line in summary_lines(result, labels.sentence_labels):
+        console.print(line)

@@ -1,0 +1,93 @@
+"""The quotation-mark corpus: stand-off labels in ``data/quotes/*.jsonl``, text re-attached from the shared corpora.
+
+Each record names its corpus, document id and the sha256 of the document text, so a
+changed or missing document is caught instead of silently shifting offsets.
+
+Example:
+    >>> recs = load_quote_corpus("data/quotes/quotes.jsonl")  # doctest: +SKIP
+    >>> r = recs[0]; r.text[r.inner_start:r.inner_end] == r.inner  # doctest: +SKIP
+    True
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from framing.data.shared_corpora import read_allsides, read_ptc_articles, read_semeval2023_test_articles, sha256_text
+
+QUOTE_LABELS = ("SCARE", "DIRECT", "TITLE_NAME", "MENTION", "OTHER")
+FIELDS = ("corpus", "doc_id", "sha256", "start", "end", "inner_start", "inner_end", "label", "confidence", "reason")
+
+
+class QuoteCorpusError(ValueError):
+    """A record that does not fit its source document or the schema."""
+
+
+@dataclass(frozen=True)
+class QuoteRecord:
+    corpus: str
+    doc_id: str
+    source: str
+    start: int
+    end: int
+    inner_start: int
+    inner_end: int
+    label: str
+    confidence: str
+    reason: str
+    text: str  # the whole document, re-attached
+
+    @property
+    def inner(self) -> str:
+        return self.text[self.inner_start : self.inner_end]
+
+
+def load_documents(corpora: set[str]) -> dict[tuple[str, str], tuple[str, str]]:
+    """``{(corpus, doc_id): (source, text)}`` for the named corpora."""
+    docs: dict[tuple[str, str], tuple[str, str]] = {}
+    for split in ("train", "dev"):
+        if f"ptc_{split}" in corpora:
+            docs.update({(f"ptc_{split}", i): ("ptc", t) for i, t in read_ptc_articles(split)})
+    if "semeval2023_test" in corpora:
+        docs.update({("semeval2023_test", i): ("semeval2023", t) for i, t in read_semeval2023_test_articles()})
+    if "allsides" in corpora:
+        docs.update({("allsides", r["ID"]): (r["source"], r["content_original"]) for r in read_allsides()})
+    return docs
+
+
+def load_quote_corpus(path: str | Path) -> list[QuoteRecord]:
+    """Read stand-off quote labels and re-attach each document's text, checking hash and offsets."""
+    path = Path(path)
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise QuoteCorpusError(f"{path}:{lineno}: not valid JSON ({e.msg})") from None
+            missing = [k for k in FIELDS if k not in row]
+            if missing:
+                raise QuoteCorpusError(f"{path}:{lineno}: missing field(s) {', '.join(missing)}")
+            if row["label"] not in QUOTE_LABELS:
+                raise QuoteCorpusError(
+                    f"{path}:{lineno}: unknown label {row['label']!r}, expected one of {', '.join(QUOTE_LABELS)}")
+            rows.append((lineno, row))
+    docs = load_documents({row["corpus"] for _, row in rows})
+    records = []
+    for lineno, row in rows:
+        key = (row["corpus"], str(row["doc_id"]))
+        if key not in docs:
+            raise QuoteCorpusError(f"{path}:{lineno}: document {key[0]}:{key[1]} not found in the shared data")
+        source, text = docs[key]
+        if sha256_text(text) != row["sha256"]:
+            raise QuoteCorpusError(f"{path}:{lineno}: document {key[0]}:{key[1]} differs from the annotated "
+                                   "version (sha256 mismatch)")
+        if not (0 <= row["start"] < row["inner_start"] < row["inner_end"] < row["end"] <= len(text)):
+            raise QuoteCorpusError(f"{path}:{lineno}: offsets out of order or out of range")
+        records.append(QuoteRecord(key[0], key[1], source, row["start"], row["end"], row["inner_start"],
+                                   row["inner_end"], row["label"], row["confidence"], row["reason"], text))
+    return records

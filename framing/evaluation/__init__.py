@@ -1,0 +1,1 @@
+"""Evaluation: metrics, baselines, `framing evaluate` and its report folder."""

@@ -1,0 +1,84 @@
+"""Pass/fail rules for pre-publish hooks (``--fail-on``) and the difference between two drafts (``--compare``).
+
+Example:
+    >>> from framing.labels import DEFAULT_LABELSET
+    >>> parse_fail_on("SCARE_QUOTE:0.8", DEFAULT_LABELSET)
+    ('SCARE_QUOTE', 0.8)
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from framing.labels import LabelSet
+from framing.pipeline.results import DocumentResult, Span
+
+
+def parse_fail_on(rule: str, labels: LabelSet) -> tuple[str, float | None]:
+    """``LABEL`` or ``LABEL:THRESHOLD`` -> (label, threshold or None for the model's own threshold)."""
+    name, _, value = rule.partition(":")
+    known = (*labels.span_labels, *labels.sentence_labels)
+    if name not in known:
+        raise ValueError(f"--fail-on {rule}: unknown label {name!r}; labels are {', '.join(known)}")
+    if not value:
+        return name, None
+    try:
+        threshold = float(value)
+    except ValueError:
+        raise ValueError(f"--fail-on {rule}: threshold {value!r} is not a number") from None
+    if not 0.0 <= threshold <= 1.0:
+        raise ValueError(f"--fail-on {rule}: threshold must be between 0 and 1")
+    return name, threshold
+
+
+@dataclass(frozen=True)
+class Failure:
+    label: str
+    threshold: float | None
+    texts: list[str]
+
+    def describe(self) -> str:
+        level = "flagged" if self.threshold is None else f"at or above {self.threshold:.2f}"
+        shown = ", ".join(repr(t) for t in self.texts[:5]) + (", ..." if len(self.texts) > 5 else "")
+        return f"{len(self.texts)} {self.label} {level}: {shown}"
+
+
+def failures(result: DocumentResult, rules: list[tuple[str, float | None]], labels: LabelSet) -> list[Failure]:
+    """The rules that ``result`` breaks. A rule with no threshold fails on any flag the model reports;
+    one with a threshold fails on scores at or above it (for a sentence label, the sentence's probability)."""
+    out = []
+    for label, threshold in rules:
+        if label in labels.sentence_labels:
+            hits = [s.text for s in result.sentences if (label in s.sentence_labels if threshold is None
+                                                         else s.sentence_scores[label] >= threshold)]
+        else:
+            hits = [s.text for s in result.spans if s.label == label and (threshold is None or s.score >= threshold)]
+        if hits:
+            out.append(Failure(label, threshold, hits))
+    return out
+
+
+def compare(old: DocumentResult, new: DocumentResult) -> tuple[list[Span], list[Span]]:
+    """Flags added in ``new`` and removed from ``old``, matching flags by label and text (offsets move).
+
+    Example:
+        >>> a = DocumentResult("x", [], [Span(0, 3, "the", "LOADED_LANGUAGE", 0.9, 0)])
+        >>> added, removed = compare(a, DocumentResult("x", [], []))
+        >>> [s.text for s in removed], added
+        (['the'], [])
+    """
+    def key(s: Span) -> tuple[str, str]:
+        return s.label, " ".join(s.text.lower().split())
+
+    def unmatched(spans: list[Span], other: Counter) -> list[Span]:
+        left = Counter(other)
+        out = []
+        for s in spans:
+            if left[key(s)]:
+                left[key(s)] -= 1
+            else:
+                out.append(s)
+        return out
+
+    return (unmatched(new.spans, Counter(map(key, old.spans))), unmatched(old.spans, Counter(map(key, new.spans))))

@@ -1,0 +1,1 @@
+"""Training: examples, batched steps and losses, the `framing train` run, and active learning (`framing suggest`)."""

@@ -1,0 +1,432 @@
+"""``framing train``: annotations and a label set in, a model folder like ``models/framing-default`` out.
+
+Steps: read the label set; import train and dev annotations (:mod:`framing.data.annotations`); validate
+them (:mod:`framing.data.validation`; a dry run stops here, and any fatal problem stops training);
+fine-tune with the same network and losses as the default model (LoRA on the base encoder, or
+on ``--base``); after every epoch measure dev F1, keep the best epoch and stop early when dev F1
+stops improving; write the best model with its card.
+
+Interrupted runs continue with ``--resume`` from ``OUT.checkpoint/``, which holds the trainable
+weights, the optimizer and scheduler state, the random-number state and the best epoch so far
+(safetensors and JSON). It is written after every epoch and every ``checkpoint_minutes``, and
+removed once ``OUT`` is complete. ``OUT`` itself appears only when training has finished.
+
+Example:
+    >>> opts = TrainOptions(labels="labels.yaml", train="export.json", dev="dev.json", out="hedge-model")
+    >>> train_model(opts)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import shutil
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import load_file, save_file
+from sklearn.metrics import f1_score
+from tqdm import tqdm
+
+from framing.data.annotations import AnnotatedDocument, Imported, read_annotations
+from framing.config import FramingConfig
+from framing.training.examples import SentenceExample, TagExample
+from framing.data.gold import fingerprint
+from framing.labels import LabelSet, LabelSetError
+from framing.evaluation.metrics import span_report
+from framing.modeling import WEIGHTS_NAME, FramingModel
+from framing.pipeline.segment import split_sentences
+from framing.training.steps import TAG_CLASS_WEIGHTS, length_batches, sentence_label_probabilities, train_step
+from framing.data.validation import MIN_EXAMPLES, ValidationReport, validate
+
+
+class TrainingError(ValueError):
+    """A training run that cannot start or continue; the message says why and what to do."""
+
+
+@dataclass
+class TrainOptions:
+    """What ``framing train`` was asked to do; bad values are refused with a sentence a user understands.
+
+    Example:
+        >>> TrainOptions(labels="l.yaml", train="t.json", dev="d.json", out="m", epochs=0)
+        Traceback (most recent call last):
+        ...
+        ValueError: --epochs must be at least 1, got 0
+    """
+
+    labels: str
+    train: str
+    dev: str
+    out: str
+    format: str | None = None
+    epochs: int = 20
+    patience: int = 3
+    base: str | None = None
+    resume: bool = False
+    dry_run: bool = False
+    batch_size: int = 16
+    lr: float = 1e-3
+    seed: int = 13
+    min_examples: int = MIN_EXAMPLES
+    checkpoint_minutes: float = 5.0
+
+    def __post_init__(self) -> None:
+        for name in ("epochs", "patience", "batch_size"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
+        if not 0 < self.lr < 1:
+            raise ValueError(f"--lr must be between 0 and 1, got {self.lr}")
+        if self.checkpoint_minutes < 0:
+            raise ValueError(f"--checkpoint-minutes must not be negative, got {self.checkpoint_minutes}")
+
+    @property
+    def checkpoint_dir(self) -> Path:
+        return Path(f"{Path(self.out)}.checkpoint")
+
+
+# ---- examples ------------------------------------------------------------------------
+
+
+def tag_examples(docs: list[AnnotatedDocument]) -> list[TagExample]:
+    """One example per sentence (segmented as at inference), spans clipped to it."""
+    out = []
+    for d in docs:
+        if not d.has_spans:
+            continue
+        for start, end in split_sentences(d.text):
+            local = [(max(s.start, start) - start, min(s.end, end) - start, s.label)
+                     for s in d.spans if s.start < end and s.end > start]
+            out.append(TagExample(d.text[start:end], local))
+    return out
+
+
+def sentence_examples(docs: list[AnnotatedDocument], labelset: LabelSet) -> list[SentenceExample]:
+    """One example per labelled unit; a sentence label not listed for a unit is 0 there."""
+    names = labelset.sentence_labels
+    return [SentenceExample(d.text[u.start : u.end], labels={n: float(u.labels.get(n, 0)) for n in names})
+            for d in docs for u in d.units or []] if names else []
+
+
+# ---- dev metrics ---------------------------------------------------------------------
+
+
+def dev_metrics(model: FramingModel, docs: list[AnnotatedDocument]) -> dict:
+    """Span and sentence-label figures on ``docs`` at the model's thresholds, and their mean, ``dev_f1``.
+
+    ``dev_f1`` averages SemEval span F1 of each tagged span label and F1 of each sentence label,
+    over the labels with at least one dev example.
+    """
+    cfg = model.config
+    labels = cfg.labelset
+    out: dict = {}
+    figures = []
+    span_docs = [d for d in docs if d.has_spans]
+    if labels.tagged_labels and span_docs:
+        results = model.predict_many([d.text for d in span_docs], batch_size=32)
+        out["spans"] = span_report([(d.text, [s[:3] for s in d.spans], [(x.start, x.end, x.label) for x in r.spans])
+                                    for d, r in zip(span_docs, results)], labels.tagged_labels)
+        figures += [v["span_f1"] for v in out["spans"].values() if v["support"]]
+    units = [(d.text[u.start : u.end], u.labels) for d in docs for u in d.units or []]
+    if labels.sentence_labels and units:
+        probs = sentence_label_probabilities(model, [t for t, _ in units])
+        out["sentence_labels"] = {}
+        for k, name in enumerate(labels.sentence_labels):
+            y = np.array([int(given.get(name, 0)) for _, given in units])
+            pred = (probs[:, k] >= cfg.thresholds[name]).astype(int)
+            row = {"f1": float(f1_score(y, pred, zero_division=0)),
+                   "macro_f1": float(f1_score(y, pred, average="macro", labels=[0, 1], zero_division=0)),
+                   "accuracy": float((y == pred).mean()), "positives": int(y.sum()), "n": int(len(y))}
+            out["sentence_labels"][name] = row
+            if row["positives"]:
+                figures.append(row["f1"])
+    out["dev_f1"] = float(np.mean(figures)) if figures else 0.0
+    return out
+
+
+# ---- the model to start from -------------------------------------------------------
+
+
+def _copy_rows(new: torch.Tensor, old: torch.Tensor, pairs: list[tuple[int, int]], width: int) -> None:
+    for k, j in pairs:
+        new[k * width : (k + 1) * width] = old[j * width : (j + 1) * width]
+
+
+def _quietly(build, *args, **kwargs):
+    # peft calls a transformers method that transformers itself has deprecated: noise for users
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
+        return build(*args, **kwargs)
+
+
+def start_model(labelset: LabelSet, base: str | None) -> FramingModel:
+    """A trainable model for ``labelset``: around the base encoder, or from the model folder ``base``
+    (its adapters, casing embedding and quotation-mark head, and the head rows of labels it shares)."""
+    if base is None:
+        if labelset.quote_label:
+            raise LabelSetError(f"label {labelset.quote_label!r}: quote_label needs --base with a model that has "
+                                "the same quote_label (framing train does not train the quotation-mark head)")
+        return _quietly(FramingModel.from_base, FramingConfig(labelset=labelset, thresholds={}))
+    old = _quietly(FramingModel.from_pretrained, base, for_training=True)
+    oc = old.config
+    if labelset.quote_label and labelset.quote_label != oc.labelset.quote_label:
+        raise LabelSetError(f"label {labelset.quote_label!r}: quote_label must be the --base model's quote_label "
+                            f"({oc.labelset.quote_label!r})")
+    model = _quietly(FramingModel.from_base, FramingConfig(
+        labelset=labelset, thresholds={}, quote_classes=oc.quote_classes, lora_rank=oc.lora_rank,
+        lora_alpha=oc.lora_alpha, lora_targets=oc.lora_targets, max_length=oc.max_length,
+        encoder_config=oc.encoder_config))
+    state, new = old.network.state_dict(), model.network.state_dict()
+    tagged = [(k, oc.labelset.tagged_labels.index(n)) for k, n in enumerate(labelset.tagged_labels)
+              if n in oc.labelset.tagged_labels]
+    sents = [(k, oc.labelset.sentence_labels.index(n)) for k, n in enumerate(labelset.sentence_labels)
+             if n in oc.labelset.sentence_labels]
+    for key, value in new.items():
+        if key.startswith("tagger."):
+            _copy_rows(value, state[key], tagged, 3)
+        elif key.startswith("sentence_head."):
+            _copy_rows(value, state[key], sents, 1)
+        elif key in state and state[key].shape == value.shape:
+            value.copy_(state[key])
+    model.network.load_state_dict(new)
+    model.seen = old.seen
+    return model
+
+
+# ---- checkpoints -----------------------------------------------------------------------
+
+
+def _trainable(model: FramingModel) -> dict[str, torch.Tensor]:
+    model.train()  # adapters unmerged, so the weights are the trainable ones
+    keys = model._saved_keys()
+    return {n: p.detach().clone().contiguous() for n, p in model.network.named_parameters() if n in keys}
+
+
+def _save_checkpoint(folder: Path, model: FramingModel, optim, sched, state: dict) -> None:
+    """Write ``folder/last`` whole before swapping it in, so an interruption never leaves half a checkpoint."""
+    tmp, last, old = folder / "last.tmp", folder / "last", folder / "last.old"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    save_file(_trainable(model), tmp / WEIGHTS_NAME)
+    sd = optim.state_dict()
+    save_file({f"{i}.{k}": v.contiguous() for i, st in sd["state"].items() for k, v in st.items()}
+              | {"torch_rng": torch.get_rng_state()}, tmp / "optimizer.safetensors")
+    meta = dict(state, param_groups=sd["param_groups"], scheduler=sched.state_dict())
+    (tmp / "state.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    if last.exists():
+        shutil.rmtree(old, ignore_errors=True)
+        last.rename(old)
+    tmp.rename(last)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _load_checkpoint(folder: Path, model: FramingModel, optim, sched) -> dict:
+    last = folder / "last" if (folder / "last").is_dir() else folder / "last.old"
+    meta = json.loads((last / "state.json").read_text(encoding="utf-8"))
+    model.network.load_state_dict(load_file(last / WEIGHTS_NAME), strict=False)
+    tensors = load_file(last / "optimizer.safetensors")
+    torch.set_rng_state(tensors.pop("torch_rng"))
+    per_param: dict[int, dict] = {}
+    for key, value in tensors.items():
+        i, name = key.split(".", 1)
+        per_param.setdefault(int(i), {})[name] = value
+    optim.load_state_dict({"state": per_param, "param_groups": meta.pop("param_groups")})
+    sched.load_state_dict(meta.pop("scheduler"))
+    return meta
+
+
+def _data_key(labelset: LabelSet, train: Imported, dev: Imported, opts: TrainOptions) -> str:
+    """A hash of what decides the training trajectory, to refuse resuming with other data or settings."""
+    docs = [[d.text, [list(s[:3]) for s in d.spans], [[u.start, u.end, u.labels] for u in d.units or []]]
+            for d in (*train.documents, *dev.documents)]
+    settings = [opts.batch_size, opts.lr, opts.seed, opts.base]
+    blob = json.dumps([labelset.to_dict(), docs, settings], sort_keys=True)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+# ---- the run ---------------------------------------------------------------------------
+
+
+def _epoch_plan(data: dict[str, list], size: int, seed: int, epoch: int) -> list[tuple[str, list[int]]]:
+    rng = random.Random(seed * 1_000 + epoch)  # each epoch's batches are fixed, so a resumed epoch matches
+    plan = [(task, batch) for task, xs in data.items() if xs
+            for batch in length_batches([len(x.text) for x in xs], size, rng)]
+    rng.shuffle(plan)
+    return plan
+
+
+def _log_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def load_and_validate(opts: TrainOptions, log: Callable[[str], None] = _log_stderr
+                      ) -> tuple[LabelSet, Imported, Imported, ValidationReport]:
+    """Read the label set and both annotation files and validate them; the report is logged line by line."""
+    labelset = LabelSet.load(opts.labels)
+    train = read_annotations(opts.train, opts.format)
+    dev = read_annotations(opts.dev, opts.format)
+    report = validate(labelset, train, dev, opts.min_examples)
+    log(f"framing: {opts.train}: {train.format}, {len(train.documents)} documents; "
+        f"{opts.dev}: {dev.format}, {len(dev.documents)} documents")
+    for line in report.lines(labelset):
+        log(line)
+    return labelset, train, dev, report
+
+
+def train_model(opts: TrainOptions, log: Callable[[str], None] = _log_stderr,
+                on_step: Callable[[int], None] | None = None) -> ValidationReport | Path:
+    """Run ``framing train``: returns the validation report for a dry run, else the model folder.
+
+    ``on_step`` is called with the global step after every optimizer step.
+    """
+    t0 = time.time()
+    out, ckpt = Path(opts.out), opts.checkpoint_dir
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise TrainingError(f"{out}: already exists; choose a new --out folder (framing train never overwrites one)")
+    labelset, train, dev, report = load_and_validate(opts, log)
+    if report.fatal:
+        raise TrainingError(f"{len(report.fatal)} error{'s' * (len(report.fatal) != 1)} in the annotations "
+                            "(listed above); nothing was trained")
+    if opts.dry_run:
+        return report
+    usable = (ckpt / "last").is_dir() or (ckpt / "last.old").is_dir()
+    if opts.resume and not usable:
+        raise TrainingError(f"{ckpt}: no checkpoint to resume from; run without --resume")
+    if not opts.resume and usable:
+        raise TrainingError(f"{ckpt}: an interrupted run left a checkpoint; continue it with --resume or delete it")
+    if ckpt.exists() and not usable:
+        shutil.rmtree(ckpt)  # stopped while writing its first checkpoint: nothing there to continue from
+
+    torch.manual_seed(opts.seed)
+    model = start_model(labelset, opts.base)
+    data = {"tag": tag_examples(train.documents) if labelset.tagged_labels else [],
+            "sent": sentence_examples(train.documents, labelset)}
+    steps_per_epoch = len(_epoch_plan(data, opts.batch_size, opts.seed, 0))
+    params = [p for p in model.network.parameters() if p.requires_grad]
+    optim = torch.optim.AdamW(params, lr=opts.lr, weight_decay=0.01)
+    total = steps_per_epoch * opts.epochs
+    warmup = max(1, int(0.05 * total))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        optim, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
+    key = _data_key(labelset, train, dev, opts)
+    state = {"key": key, "epoch": 0, "step": 0, "global_step": 0, "best_f1": -1.0, "best_epoch": 0,
+             "bad_epochs": 0, "stopped": False, "history": [], "minutes": 0.0}
+    if opts.resume:
+        state = _load_checkpoint(ckpt, model, optim, sched)
+        if state["key"] != key:
+            raise TrainingError(f"{ckpt}: the checkpoint was made with other annotations, labels or settings; "
+                                "delete it to start afresh")
+        log(f"framing: resuming from {ckpt} at epoch {state['epoch'] + 1}, step {state['step']}")
+    log(f"framing: training on {len(data['tag'])} sentences for span labels and {len(data['sent'])} "
+        f"for sentence labels; {steps_per_epoch} steps per epoch, at most {opts.epochs} epochs")
+    started, saved = time.time() - state["minutes"] * 60, time.time()
+
+    def checkpoint() -> None:
+        state["minutes"] = (time.time() - started) / 60
+        _save_checkpoint(ckpt, model, optim, sched, state)
+
+    dev_f1 = state["history"][-1]["dev_f1"] if state["history"] else None
+    while state["epoch"] < opts.epochs and not state["stopped"]:
+        epoch = state["epoch"]
+        plan = _epoch_plan(data, opts.batch_size, opts.seed, epoch)
+        if state["step"] == 0:
+            torch.manual_seed(opts.seed * 1_000 + epoch)
+        model.train()
+        bar = tqdm(total=len(plan), initial=state["step"], desc=f"epoch {epoch + 1}/{opts.epochs}",
+                   mininterval=1, file=sys.stderr, dynamic_ncols=True)
+        running = None
+        for task, idx in plan[state["step"] :]:
+            value = train_step(model, task, [data[task][i] for i in idx], params, optim, sched)
+            running = value if running is None else 0.9 * running + 0.1 * value
+            state["step"] += 1
+            state["global_step"] += 1
+            bar.update(1)
+            bar.set_postfix({"loss": f"{running:.3f}", "dev_f1": "-" if dev_f1 is None else f"{dev_f1:.3f}"})
+            if time.time() - saved >= opts.checkpoint_minutes * 60 and state["step"] < len(plan):
+                checkpoint()
+                saved = time.time()
+            if on_step is not None:
+                on_step(state["global_step"])
+        metrics = dev_metrics(model, dev.documents)
+        dev_f1 = metrics["dev_f1"]
+        bar.set_postfix({"loss": "-" if running is None else f"{running:.3f}", "dev_f1": f"{dev_f1:.3f}"})
+        bar.close()
+        improved = dev_f1 > state["best_f1"]
+        if improved:
+            state.update(best_f1=dev_f1, best_epoch=epoch + 1, bad_epochs=0)
+            model.save_pretrained(ckpt / "best")
+        else:
+            state["bad_epochs"] += 1
+        state["history"].append({"epoch": epoch + 1, "loss": None if running is None else round(running, 4),
+                                 "dev_f1": round(dev_f1, 4)})
+        log(f"epoch {epoch + 1}: loss {running if running is not None else float('nan'):.3f}, dev F1 {dev_f1:.3f}"
+            + (" (best so far)" if improved else f" (best {state['best_f1']:.3f} at epoch {state['best_epoch']})"))
+        state.update(epoch=epoch + 1, step=0, stopped=state["bad_epochs"] >= opts.patience)
+        if state["stopped"]:
+            log(f"framing: no better dev F1 for {opts.patience} epochs; stopping early")
+        checkpoint()
+        saved = time.time()
+
+    model.network.load_state_dict(load_file(ckpt / "best" / WEIGHTS_NAME), strict=False)
+    metrics = dev_metrics(model, dev.documents)
+    cfg = model.config
+    cfg.metrics = metrics | {
+        "spans_data": f"dev: {opts.dev}, {len(dev.documents)} documents",
+        "note": (f"Mean dev F1 over the labels with dev examples: {metrics['dev_f1']:.3f}. Dev figures at the "
+                 "thresholds in the table above (0.5, not tuned). The dev set chose the best epoch, so these "
+                 "figures are slightly optimistic; measure on held-out data with framing evaluate."),
+    }
+    minutes = (time.time() - started) / 60
+    cfg.training = {
+        "command": "framing train " + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in asdict(opts).items()
+                                               if v not in (None, False) and k != "dry_run"),
+        "data": {split: {"file": imp.source, "format": imp.format, "documents": len(imp.documents),
+                         "examples": {n: c[split] for n, c in report.counts.items()}}
+                 for split, imp in (("train", train), ("dev", dev))}
+        | {"train_sentences_for_spans": len(data["tag"]), "train_units_for_sentence_labels": len(data["sent"])},
+        "base": opts.base or cfg.base_model,
+        "hyperparameters": {"lr": opts.lr, "batch_size": opts.batch_size, "max_epochs": opts.epochs,
+                            "patience": opts.patience, "lora_rank": cfg.lora_rank, "lora_alpha": cfg.lora_alpha,
+                            "tag_class_weights": TAG_CLASS_WEIGHTS, "seed": opts.seed,
+                            "threads": torch.get_num_threads()},
+        "epochs_run": state["epoch"], "best_epoch": state["best_epoch"], "history": state["history"],
+        "train_minutes": round(minutes, 1), "total_minutes": round((time.time() - t0) / 60, 1),
+    }
+    seen = {k: set(v) for k, v in model.seen.items()}
+    seen.setdefault("train", set()).update(fingerprint(d.text) for d in train.documents)
+    model.seen = {k: sorted(v) for k, v in seen.items()}
+    tmp = out.parent / f".{out.name}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    model.save_pretrained(tmp)
+    if out.exists():
+        out.rmdir()  # checked empty above
+    os.replace(tmp, out)
+    shutil.rmtree(ckpt)
+    log(f"framing: best dev F1 {state['best_f1']:.3f} at epoch {state['best_epoch']}; model written to {out} "
+        f"({minutes:.1f} min)")
+    return out
+
+
+def train_cli(args) -> int:
+    """``framing train`` from parsed arguments: 0 when done, 2 on bad input (raised), 130 when interrupted."""
+    opts = TrainOptions(labels=args.labels, train=args.train, dev=args.dev, out=args.out, format=args.format,
+                        epochs=args.epochs, patience=args.patience, base=args.base, resume=args.resume,
+                        dry_run=args.dry_run, batch_size=args.batch_size, lr=args.lr, seed=args.seed)
+    try:
+        result = train_model(opts)
+    except KeyboardInterrupt:
+        where = opts.checkpoint_dir
+        hint = f"rerun with --resume to continue from {where}" if where.is_dir() else "no checkpoint was written yet"
+        print(f"framing: interrupted; {hint}", file=sys.stderr)
+        return 130
+    if opts.dry_run:
+        print(f"framing: dry run: the annotations are fit for training ({result.summary()})")
+    return 0

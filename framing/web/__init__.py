@@ -1,0 +1,1 @@
+"""`framing serve`: the draft-check web page and its JSON API."""

@@ -1,0 +1,302 @@
+"""``framing serve``: the draft check as a local web app (FastAPI), with the model loaded once.
+
+Routes: ``POST /api/analyze`` (text in, :class:`~framing.pipeline.results.DocumentResult` JSON out),
+``GET /api/labels``, ``POST /api/extract`` (a ``.docx`` file's text), ``GET /`` (the page, whose
+assets are all served from ``/static``) and the OpenAPI schema at ``/openapi.json`` (``/docs``).
+
+Example:
+    >>> from fastapi.testclient import TestClient  # doctest: +SKIP
+    >>> client = TestClient(create_app(FramingModel.from_pretrained()))  # doctest: +SKIP
+    >>> reply = client.post("/api/analyze", json={"text": 'Russian "peacekeepers" left.'})  # doctest: +SKIP
+    >>> reply.json()["spans"][0]["label"]  # doctest: +SKIP
+    'SCARE_QUOTE'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import queue
+import socket
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator
+from concurrent.futures import Future
+from contextlib import contextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+
+from framing import __version__
+from framing.modeling import FramingModel
+from framing.pipeline.scores import DocumentScores
+
+STATIC = Path(__file__).resolve().parent / "static"
+DEFAULT_MAX_CHARS = 200_000
+MAX_DOCX_BYTES = 10_000_000
+# Sensitivity moves every threshold by this much per unit: +1 flags what scores 0.25 below
+# the tuned threshold, -1 only what scores 0.25 above it.
+SENSITIVITY_STEP = 0.25
+# Content Security Policy: the page loads only its own assets, so injected markup could not run
+# even if some text were ever inserted as HTML.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class AnalyzeRequest(BaseModel):
+    text: str = Field(description="the draft, as plain text")
+    sensitivity: float = Field(0.0, ge=-1.0, le=1.0,
+                               description="-1 (fewer, surer flags) to 1 (more flags); 0 uses the tuned thresholds")
+
+
+class SpanOut(BaseModel):
+    start: int = Field(description="character offset into the text (Python str offsets)")
+    end: int = Field(description="end offset, exclusive")
+    text: str
+    label: str
+    score: float
+    sentence: int = Field(description="index into sentences")
+
+
+class SentenceOut(BaseModel):
+    start: int
+    end: int
+    text: str
+    bias: float = Field(description="probability that the sentence reads as biased")
+    biased: bool
+    labels: list[str] = Field(description="the span labels flagged inside the sentence")
+    sentence_scores: dict[str, float] = Field(description="probability of every sentence label")
+    sentence_labels: list[str] = Field(description="the sentence labels at or above their thresholds")
+
+
+class DocumentResultOut(BaseModel):
+    sentences: list[SentenceOut]
+    spans: list[SpanOut]
+    thresholds: dict[str, float] = Field(description="the thresholds the flags were decided at")
+
+
+class LabelOut(BaseModel):
+    name: str
+    description: str
+    threshold: float
+
+
+class LabelsOut(BaseModel):
+    span_labels: list[LabelOut]
+    sentence_labels: list[LabelOut]
+    version: str
+
+
+class ExtractOut(BaseModel):
+    text: str
+
+
+class Analyzer:
+    """The loaded model behind one worker thread that scores waiting requests together.
+
+    Concurrent requests are batched into one ``score_many`` call (sentences of all of them sorted by
+    length share the encoder passes), which serves 20 clients faster than taking turns. The last scored
+    texts are cached, so moving the sensitivity slider decodes again without running the encoder.
+    """
+
+    def __init__(self, model: FramingModel, cache_size: int = 32, max_batch_chars: int = 400_000) -> None:
+        self.model = model
+        self._cache: OrderedDict[str, DocumentScores] = OrderedDict()
+        self._cache_size = cache_size
+        self._cache_lock = threading.Lock()
+        self._max_batch_chars = max_batch_chars
+        self._queue: queue.Queue[tuple[str, Future]] = queue.Queue()
+        threading.Thread(target=self._work, name="framing-scorer", daemon=True).start()
+
+    def thresholds(self, sensitivity: float) -> dict[str, float]:
+        shift = SENSITIVITY_STEP * sensitivity
+        return {k: round(min(0.98, max(0.02, v - shift)), 4) for k, v in self.model.config.thresholds.items()}
+
+    def analyze(self, text: str, sensitivity: float = 0.0) -> dict:
+        thresholds = self.thresholds(sensitivity)
+        result = self.model.decode(self._scores(text), thresholds)
+        return {**result.to_dict(), "thresholds": thresholds}
+
+    def _scores(self, text: str) -> DocumentScores:
+        key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        with self._cache_lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        future: Future = Future()
+        self._queue.put((text, future))
+        scores = future.result()
+        with self._cache_lock:
+            self._cache[key] = scores
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return scores
+
+    def _work(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            size = len(batch[0][0])
+            while size < self._max_batch_chars:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                batch.append(item)
+                size += len(item[0])
+            try:
+                scores = self.model.score_many([text for text, _ in batch])
+            except Exception as e:  # the requests that waited for this batch report it; the worker goes on
+                for _, future in batch:
+                    future.set_exception(e)
+                continue
+            for (_, future), s in zip(batch, scores):
+                future.set_result(s)
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"detail": message})
+
+
+def docx_text(data: bytes) -> str:
+    """The paragraphs of a ``.docx`` file as plain text, one blank line between paragraphs.
+
+    Example:
+        >>> import docx, io; d = docx.Document(); _ = d.add_paragraph("One."); buf = io.BytesIO(); d.save(buf)
+        >>> docx_text(buf.getvalue())
+        'One.'
+    """
+    import zipfile
+
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise ValueError(f"not a .docx file ({e})") from None
+    return "\n\n".join(p.text for p in document.paragraphs if p.text.strip())
+
+
+def create_app(model: FramingModel, max_chars: int = DEFAULT_MAX_CHARS) -> FastAPI:
+    """The web app around one loaded model; ``max_chars`` caps the text of one request (413 above it)."""
+    analyzer = Analyzer(model)
+    labels = model.config.labelset
+    app = FastAPI(title="framing", version=__version__,
+                  description="Flags framing devices (scare quotes, loaded language, ...) in a draft.")
+    # JSON bodies carry at most 6 bytes per character (\uXXXX escapes) plus the wrapper
+    max_body = 6 * max_chars + 4096
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next):
+        length = request.headers.get("content-length")
+        if request.method == "POST" and length is not None and length.isdigit():
+            limit = MAX_DOCX_BYTES if request.url.path == "/api/extract" else max_body
+            if int(length) > limit:
+                return _error(413, f"request too large: {int(length):,} bytes; the limit is {limit:,}")
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def malformed(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = []
+        for err in exc.errors():
+            if err.get("type") == "json_invalid":
+                reason = (err.get("ctx") or {}).get("error", "invalid JSON")
+                return _error(422, f"malformed JSON at character {err['loc'][-1]}: {reason}; "
+                                   'send JSON like {"text": "..."}')
+            where = ".".join(str(x) for x in err.get("loc", ()) if x != "body") or "body"
+            problems.append(f"{where}: {err.get('msg', 'invalid')}")
+        return _error(422, "malformed request: " + "; ".join(problems) + '; send JSON like {"text": "..."}')
+
+    @app.post("/api/analyze", response_model=DocumentResultOut,
+              responses={413: {"description": "text longer than the server's limit"},
+                         422: {"description": "malformed JSON or missing text"}})
+    def analyze(request: AnalyzeRequest):
+        """Flag framing devices in ``text``; offsets are Python ``str`` offsets into it, end exclusive."""
+        if len(request.text) > max_chars:
+            return _error(413, f"text too long: {len(request.text):,} characters; the limit is {max_chars:,}")
+        if not request.text.strip():
+            return _error(422, "text is empty: paste a draft to check")
+        return analyzer.analyze(request.text, request.sensitivity)
+
+    @app.get("/api/labels", response_model=LabelsOut)
+    def label_set():
+        """The model's labels with the descriptions shown to users and their tuned thresholds."""
+        def rows(names):
+            return [{"name": n, "description": labels.description(n), "threshold": model.config.thresholds[n]}
+                    for n in names]
+        return {"span_labels": rows(labels.span_labels), "sentence_labels": rows(labels.sentence_labels),
+                "version": __version__}
+
+    @app.post("/api/extract", response_model=ExtractOut, responses={413: {}, 422: {}})
+    async def extract(request: Request):
+        """The text of a ``.docx`` file sent as the raw request body."""
+        data = await request.body()
+        if len(data) > MAX_DOCX_BYTES:
+            return _error(413, f"file too large: {len(data):,} bytes; the limit is {MAX_DOCX_BYTES:,}")
+        try:
+            text = docx_text(data)
+        except ValueError as e:
+            return _error(422, str(e))
+        if len(text) > max_chars:
+            return _error(413, f"text too long: {len(text):,} characters; the limit is {max_chars:,}")
+        return {"text": text}
+
+    @app.get("/", include_in_schema=False)
+    def page():
+        return FileResponse(STATIC / "index.html", media_type="text/html")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.state.analyzer = analyzer
+    return app
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, model_dir: str | None = None,
+          max_chars: int = DEFAULT_MAX_CHARS) -> None:
+    """Load the model once and serve the app until interrupted (loopback only unless ``host`` says otherwise)."""
+    import uvicorn
+
+    model = FramingModel.from_pretrained(model_dir)
+    model.score_many(["Warm-up."])  # the first call pays for lazy set-up; keep it off a user's request
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"framing: warning: serving on {host}, reachable from other machines; the app has no login")
+    print(f"framing: serving on http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl-C stops)")
+    uvicorn.run(create_app(model, max_chars), host=host, port=port, log_level="warning")
+
+
+@contextmanager
+def background_server(app: FastAPI, host: str = "127.0.0.1") -> Iterator[str]:
+    """Run ``app`` with uvicorn in a thread on a free loopback port; yields its base URL (for tests and benchmarks).
+
+    Example:
+        >>> with background_server(create_app(model)) as url:  # doctest: +SKIP
+        ...     httpx.get(url + "/api/labels").status_code
+        200
+    """
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind((host, 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"the test server on {host}:{port} did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

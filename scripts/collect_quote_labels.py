@@ -1,0 +1,50 @@
+"""Merge annotators' label files with the candidate batches into the stand-off corpus in data/quotes/.
+
+    python scripts/collect_quote_labels.py --batches /tmp/quote_batches --labels /tmp/quote_labels
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+
+KEEP = ("id", "corpus", "doc_id", "source", "sha256", "start", "end", "inner_start", "inner_end")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--batches", type=Path, required=True)
+    ap.add_argument("--labels", type=Path, required=True)
+    ap.add_argument("--out", type=Path, default=Path("data/quotes/quotes.jsonl"))
+    args = ap.parse_args()
+    out = []
+    for batch in sorted(args.batches.glob("batch_*.jsonl")):
+        labels_path = args.labels / batch.name
+        if not labels_path.exists():
+            print(f"{labels_path}: missing, batch skipped")
+            continue
+        cands = [json.loads(x) for x in batch.read_text(encoding="utf-8").splitlines()]
+        labels = {}
+        for x in labels_path.read_text(encoding="utf-8").splitlines():
+            if x.strip():
+                rec = json.loads(x)
+                labels[rec["id"]] = rec
+        done = [c for c in cands if c["id"] in labels]
+        print(f"{batch.name}: {len(done)}/{len(cands)} labelled")
+        for c in done:
+            lab = labels[c["id"]]
+            out.append({**{k: c[k] for k in KEEP}, "label": lab["label"], "confidence": lab["confidence"],
+                        "reason": lab["reason"], "batch": batch.stem})
+    out.sort(key=lambda r: (r["corpus"], r["doc_id"], r["start"]))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with open(args.out, "w", encoding="utf-8") as f:
+        for r in out:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    print(f"{len(out)} records -> {args.out}: {dict(Counter(r['label'] for r in out))}; "
+          f"{len({r['source'] for r in out})} sources")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""Inter-annotator agreement on the doubly annotated quotes: Cohen's kappa (scikit-learn).
+
+    python scripts/quote_agreement.py --second /tmp/quote_labels/kappa_200_second.jsonl
+
+Writes data/quotes/double_annotation.jsonl (ids with both labels, no text) and prints kappa
+for the five labels and for SCARE against the rest, with the confusion matrix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from sklearn.metrics import cohen_kappa_score, confusion_matrix
+
+from framing.data.quote_corpus import QUOTE_LABELS
+
+CORPUS = Path("data/quotes/quotes.jsonl")
+OUT = Path("data/quotes/double_annotation.jsonl")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--second", type=Path, help="second-pass labels to merge in (id, label, confidence, reason)")
+    args = ap.parse_args()
+    first = {r["id"]: r for r in map(json.loads, CORPUS.read_text(encoding="utf-8").splitlines())}
+    if args.second:
+        rows = []
+        for line in args.second.read_text(encoding="utf-8").splitlines():
+            s = json.loads(line)
+            rows.append({"id": s["id"], "first": first[s["id"]]["label"], "second": s["label"],
+                         "second_confidence": s["confidence"], "second_reason": s["reason"]})
+        OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    rows = [json.loads(x) for x in OUT.read_text(encoding="utf-8").splitlines()]
+    a, b = [r["first"] for r in rows], [r["second"] for r in rows]
+    print(f"{len(rows)} quotes labelled twice")
+    print(f"Cohen's kappa, 5 labels: {cohen_kappa_score(a, b):.3f}")
+    scare = cohen_kappa_score([x == "SCARE" for x in a], [x == "SCARE" for x in b])
+    print(f"Cohen's kappa, SCARE vs rest: {scare:.3f}")
+    print(f"raw agreement: {sum(x == y for x, y in zip(a, b)) / len(rows):.3f}")
+    print("confusion (rows first pass, columns second pass):", ", ".join(QUOTE_LABELS))
+    print(confusion_matrix(a, b, labels=list(QUOTE_LABELS)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""Sample quotation-mark candidates from the shared corpora for annotation.
+
+Writes, outside the repo, batches that show each candidate in context, so that
+annotators can label them with data/quotes/GUIDELINES.md. Sampling is enriched
+for short quotes (at most SHORT_WORDS words), where scare quotes live:
+every short quote in PTC train/dev and the SemEval-2023 test articles
+(SemEval-2023 train articles are the PTC train/dev articles with other line breaks,
+so their quotes are the PTC quotes and are not sampled twice; identical texts are also dropped by hash),
+short quotes from AllSides capped per source (for outlet diversity), and a small
+random share of longer quotes everywhere as contrast.
+
+    python scripts/quote_candidates.py --out /tmp/quote_batches --batches 6
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from collections import defaultdict
+from pathlib import Path
+
+from framing.data.shared_corpora import read_allsides, read_ptc_articles, read_semeval2023_test_articles, sha256_text
+from framing.pipeline.quotes import find_quotes
+
+SHORT_WORDS = 5
+LONG_SHARE = 0.06
+ALLSIDES_PER_SOURCE = 40
+LONG_PER_SOURCE = 3
+MIN_PER_SOURCE = 6
+SEED = 13
+
+
+def documents():
+    for split in ("train", "dev"):
+        for doc_id, text in read_ptc_articles(split):
+            yield f"ptc_{split}", doc_id, "ptc", text
+    for doc_id, text in read_semeval2023_test_articles():
+        yield "semeval2023_test", doc_id, "semeval2023", text
+    for row in read_allsides():
+        yield "allsides", row["ID"], row["source"], row["content_original"]
+
+
+def context(text: str, start: int, end: int, width: int = 250) -> str:
+    left = max(0, start - width)
+    right = min(len(text), end + width)
+    return text[left:start] + "\u27e6" + text[start:end] + "\u27e7" + text[end:right]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--batches", type=int, default=6)
+    args = ap.parse_args()
+    rng = random.Random(SEED)
+    picked, per_source, long_per_source = [], defaultdict(list), defaultdict(list)
+    seen_hashes = set()
+    for corpus, doc_id, source, text in documents():
+        digest = sha256_text(text)
+        if digest in seen_hashes:
+            continue
+        seen_hashes.add(digest)
+        for q in find_quotes(text):
+            short = len(q.inner(text).split()) <= SHORT_WORDS
+            rec = {
+                "id": f"{corpus}:{doc_id}:{q.start}",
+                "corpus": corpus, "doc_id": doc_id, "source": source, "sha256": digest,
+                "start": q.start, "end": q.end, "inner_start": q.inner_start, "inner_end": q.inner_end,
+                "quote": text[q.start:q.end], "context": context(text, q.start, q.end),
+            }
+            if corpus == "allsides":
+                (per_source if short else long_per_source)[source].append(rec)
+            elif short or rng.random() < LONG_SHARE:
+                picked.append(rec)
+    for source in sorted(set(per_source) | set(long_per_source)):
+        shorts, longs = per_source[source], long_per_source[source]
+        rng.shuffle(shorts)
+        rng.shuffle(longs)
+        # a few long quotes per outlet as contrast, more where an outlet has few short ones
+        n_long = max(LONG_PER_SOURCE, MIN_PER_SOURCE - len(shorts))
+        picked.extend(shorts[:ALLSIDES_PER_SOURCE] + longs[:n_long])
+    rng.shuffle(picked)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for b in range(args.batches):
+        with open(args.out / f"batch_{b:02d}.jsonl", "w", encoding="utf-8") as f:
+            for rec in picked[b :: args.batches]:
+                f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    sources = {r["source"] for r in picked}
+    print(f"{len(picked)} candidates from {len(sources)} sources in {args.batches} batches under {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""Cross-validated quotation-mark classification, split by document, against the rule baseline.
+
+    python scripts/quote_cv.py --folds 5 --epochs 3 --model-dir models/framing-default
+
+Each fold trains the encoder's LoRA adapters and the quote head from the base encoder on the
+quotes of the other folds' documents only (no document on both sides), then predicts the held-out
+documents. Predictions of all folds are pooled for the report. The rule baseline (a quote of at most
+4 words with no reporting verb in its sentence is SCARE) is scored on the same quotes. With
+--model-dir the results are written into that model's card.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from sklearn.metrics import classification_report, confusion_matrix, precision_recall_fscore_support
+from sklearn.model_selection import GroupKFold
+from tqdm import tqdm
+
+from recipe_data import quote_examples_by_document  # noqa: I001
+from framing.evaluation.baselines import rule_is_scare
+from framing.config import FramingConfig
+from framing.training.examples import QuoteExample
+from framing.modeling import FramingModel
+from framing.data.quote_corpus import QUOTE_LABELS
+from framing.training.steps import loss, quote_probabilities
+
+CORPUS = Path(__file__).resolve().parent.parent / "data" / "quotes" / "quotes.jsonl"
+
+
+def train_fold(train: list[QuoteExample], epochs: int, batch_size: int, lr: float, seed: int) -> FramingModel:
+    torch.manual_seed(seed)
+    rng = random.Random(seed)
+    model = FramingModel.from_base(FramingConfig())
+    model.train()
+    order = sorted(range(len(train)), key=lambda i: len(train[i].text))
+    batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    params = [p for p in model.network.parameters() if p.requires_grad]
+    optim = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
+    steps = epochs * len(batches)
+    sched = torch.optim.lr_scheduler.LambdaLR(optim, lambda s: min(1.0, (s + 1) / (0.05 * steps)) * (1 - s / steps))
+    for _ in range(epochs):
+        rng.shuffle(batches)
+        for idx in tqdm(batches, desc="fold", mininterval=10, leave=False):
+            value = loss(model, "quote", [train[i] for i in idx])
+            value.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optim.step()
+            sched.step()
+            optim.zero_grad()
+    model.network.eval()
+    return model
+
+
+def report(gold: np.ndarray, pred: np.ndarray, scare: int) -> dict:
+    p, r, f, _ = precision_recall_fscore_support(gold == scare, pred == scare, average="binary", zero_division=0)
+    return {"scare_precision": float(p), "scare_recall": float(r), "scare_f1": float(f)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=5e-4)
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--model-dir", type=Path, help="write the results into this model's card")
+    ap.add_argument("--out", type=Path, default=Path("docs/quote_cv.json"))
+    ap.add_argument("--card-only", action="store_true", help="no training: write --out's results into --model-dir")
+    args = ap.parse_args()
+    if args.card_only:
+        if not args.model_dir:
+            ap.error("--card-only needs --model-dir")
+        write_card(args.model_dir, json.loads(args.out.read_text(encoding="utf-8")))
+        return
+    torch.set_num_threads(2)
+    t0 = time.time()
+    examples, groups = [], []
+    for (corpus, doc_id), found in quote_examples_by_document(CORPUS).items():
+        examples += found
+        groups += [f"{corpus}:{doc_id}"] * len(found)
+    scare = QUOTE_LABELS.index("SCARE")
+    gold_all, pred_all, rule_all = [], [], []
+    for fold, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=args.folds).split(examples, groups=groups)):
+        model = train_fold([examples[i] for i in train_idx], args.epochs, args.batch_size, args.lr, args.seed + fold)
+        held = [examples[i] for i in test_idx]
+        probs, gold = quote_probabilities(model, held)
+        rule = np.array([scare if rule_is_scare(e.text, q.inner_start, q.inner_end) else -1
+                         for e in held for q, _ in e.quotes])
+        gold_all.append(gold)
+        pred_all.append(probs.argmax(1))
+        rule_all.append(rule)
+        print(f"fold {fold}: {len(gold)} quotes, SCARE F1 model {report(gold, probs.argmax(1), scare)['scare_f1']:.3f}"
+              f", rule {report(gold, rule, scare)['scare_f1']:.3f} ({(time.time() - t0) / 60:.1f} min)", flush=True)
+    gold, pred, rule = np.concatenate(gold_all), np.concatenate(pred_all), np.concatenate(rule_all)
+    names = list(QUOTE_LABELS)
+    result = {
+        "data": f"data/quotes/quotes.jsonl, {len(gold)} quotes in {len(set(groups))} documents, "
+                f"{args.folds}-fold cross-validation grouped by document (quote head trained on quotes only)",
+        "model": report(gold, pred, scare),
+        "rule": report(gold, rule, scare),
+        "report": classification_report(gold, pred, labels=list(range(len(names))), target_names=names,
+                                        zero_division=0, digits=3),
+        "confusion": confusion_matrix(gold, pred, labels=list(range(len(names)))).tolist(),
+        "rule_confusion_scare_vs_rest": confusion_matrix(gold == scare, rule == scare).tolist(),
+        "labels": names,
+        "settings": {"folds": args.folds, "epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
+                     "seed": args.seed},
+        "minutes": round((time.time() - t0) / 60, 1),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps({k: result[k] for k in ("model", "rule", "confusion")}, indent=1))
+    print(result["report"])
+    if args.model_dir:
+        write_card(args.model_dir, result)
+
+
+def write_card(model_dir: Path, result: dict) -> None:
+    """Store the cross-validation results in a model's config and re-render its card."""
+    model = FramingModel.from_pretrained(model_dir)
+    model.config.metrics["quotes_cv"] = result
+    model.save_pretrained(model_dir)
+
+
+if __name__ == "__main__":
+    main()
