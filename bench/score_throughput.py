@@ -72,8 +72,8 @@ def naive_pipeline():
     from transformers import AutoTokenizer, BertConfig, BertForTokenClassification, pipeline
     from transformers.utils import logging as hf_logging
 
-    from framing.nn.base_model import base_model_dir
     from framing.modeling import FramingModel
+    from framing.nn.base_model import base_model_dir
 
     hf_logging.set_verbosity_error()
     model = FramingModel.from_pretrained()

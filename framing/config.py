@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from framing import __version__
+from framing.errors import ModelFolderError
 from framing.labels import DEFAULT_LABELSET, LabelSet
 
 QUOTE_CLASSES = ("SCARE", "DIRECT", "TITLE_NAME", "MENTION", "OTHER")
@@ -45,17 +46,17 @@ class FramingConfig:
 
     def __post_init__(self) -> None:
         if self.lora_rank < 1:
-            raise ValueError(f"lora_rank must be at least 1, got {self.lora_rank}")
+            raise ModelFolderError(f"lora_rank must be at least 1, got {self.lora_rank}")
         if "SCARE" not in self.quote_classes:
-            raise ValueError(f"quote_classes must include 'SCARE', got {list(self.quote_classes)}")
+            raise ModelFolderError(f"quote_classes must include 'SCARE', got {list(self.quote_classes)}")
         names = (*self.labelset.span_labels, *self.labelset.sentence_labels)
         for name in names:
             self.thresholds.setdefault(name, 0.5)
         for name, value in self.thresholds.items():
             if name not in names:
-                raise ValueError(f"threshold for unknown label {name!r}; labels are {list(names)}")
+                raise ModelFolderError(f"threshold for unknown label {name!r}; labels are {list(names)}")
             if not 0.0 < value < 1.0:
-                raise ValueError(f"threshold for {name!r} must be between 0 and 1, got {value}")
+                raise ModelFolderError(f"threshold for {name!r} must be between 0 and 1, got {value}")
 
     def to_dict(self) -> dict:
         data = asdict(self)

@@ -13,10 +13,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from framing.errors import FramingError
+
 _NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 
-class LabelSetError(ValueError):
+class LabelSetError(FramingError, ValueError):
     """A label set that cannot be used, with the offending label named."""
 
 

@@ -21,13 +21,14 @@ import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 
+from framing.config import FramingConfig
+from framing.errors import ModelFolderError, UsageError
+from framing.nn.base_model import BASE_MODEL_NAME, base_model_dir
 from framing.nn.bert import BertEncoder
 from framing.nn.bert import quantize as quantize_encoder
-from framing.config import FramingConfig
-from framing.pipeline.decode import unit_scores
-from framing.nn.base_model import BASE_MODEL_NAME, base_model_dir
-from framing.pipeline.encode import encode, load_tokenizer, quote_positions
 from framing.nn.network import FramingNetwork
+from framing.pipeline.decode import unit_scores
+from framing.pipeline.encode import encode, load_tokenizer, quote_positions
 from framing.pipeline.quotes import Quote, find_quotes
 from framing.pipeline.results import DocumentResult
 from framing.pipeline.scores import DocumentScores, SentenceScores, decode_document
@@ -145,9 +146,9 @@ class FramingModel:
         """
         folder = Path(path) if path is not None else default_model_dir()
         if not (folder / CONFIG_NAME).is_file() or not (folder / WEIGHTS_NAME).is_file():
-            raise FileNotFoundError(f"{folder}: not a framing model folder (needs {CONFIG_NAME} and {WEIGHTS_NAME})")
+            raise ModelFolderError(f"{folder}: not a framing model folder (needs {CONFIG_NAME} and {WEIGHTS_NAME})")
         if quantize and for_training:
-            raise ValueError("quantize=True is for inference; an int8 model cannot be trained (drop for_training)")
+            raise UsageError("quantize=True is for inference; an int8 model cannot be trained (drop for_training)")
         config = FramingConfig.load(folder / CONFIG_NAME)
         state = load_file(folder / WEIGHTS_NAME)
         model = cls._folded(config, state, folder / WEIGHTS_NAME) if not for_training else cls.from_base(config)
@@ -160,7 +161,7 @@ class FramingModel:
         expected = model._saved_keys()
         missing, unexpected = expected - state.keys(), state.keys() - expected
         if missing or unexpected:
-            raise ValueError(f"{folder / WEIGHTS_NAME}: weights do not fit the config "
+            raise ModelFolderError(f"{folder / WEIGHTS_NAME}: weights do not fit the config "
                              f"(missing {sorted(missing)[:3]}, unexpected {sorted(unexpected)[:3]})")
         model.network.load_state_dict(state, strict=False)
         model.network.eval()
@@ -194,14 +195,14 @@ class FramingModel:
         try:
             encoder.load_bert_state(bert)
         except (KeyError, RuntimeError) as e:
-            raise ValueError(f"{source}: encoder weights do not fit the config ({e})") from None
+            raise ModelFolderError(f"{source}: encoder weights do not fit the config ({e})") from None
         labels = config.labelset
         network = FramingNetwork(encoder, len(labels.tagged_labels), len(labels.sentence_labels),
                                  len(config.quote_classes))
         missing, unexpected = network.load_state_dict(heads, strict=False)
         missing = [k for k in missing if not k.startswith("encoder.")]
         if missing or unexpected:
-            raise ValueError(f"{source}: weights do not fit the config (missing {missing[:3]}, "
+            raise ModelFolderError(f"{source}: weights do not fit the config (missing {missing[:3]}, "
                              f"unexpected {list(unexpected)[:3]})")
         network.eval()
         return cls(network, load_tokenizer(folder, config.max_length), config, frozen_state=state)
@@ -284,7 +285,7 @@ class FramingModel:
             [(0, 4), (5, 9)]
         """
         if batch_size < 1 or workers < 1:
-            raise ValueError(f"batch_size and workers must be at least 1, got {batch_size} and {workers}")
+            raise UsageError(f"batch_size and workers must be at least 1, got {batch_size} and {workers}")
         given = sentences if sentences is not None else [None] * len(texts)
         docs = [_prepare(t, b) for t, b in zip(texts, given)]
         items = [(d, k) for d, doc in enumerate(docs) for k in range(len(doc.sentences))]

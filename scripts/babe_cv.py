@@ -24,13 +24,13 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedGroupKFold
 from train import batches, fit
 
-from recipe_data import bucket  # noqa: I001
 from framing.config import FramingConfig
 from framing.data.shared_corpora import read_babe
-from framing.training.examples import SentenceExample
 from framing.evaluation.metrics import best_threshold, binary_counts, binary_macro_f1, bootstrap_ci
 from framing.modeling import FramingModel
+from framing.training.examples import SentenceExample
 from framing.training.steps import sentence_probabilities
+from recipe_data import bucket  # noqa: I001
 
 
 def main() -> None:

@@ -23,13 +23,13 @@ from sklearn.metrics import classification_report, confusion_matrix, precision_r
 from sklearn.model_selection import GroupKFold
 from tqdm import tqdm
 
-from recipe_data import quote_examples_by_document  # noqa: I001
-from framing.evaluation.baselines import rule_is_scare
 from framing.config import FramingConfig
-from framing.training.examples import QuoteExample
-from framing.modeling import FramingModel
 from framing.data.quote_corpus import QUOTE_LABELS
+from framing.evaluation.baselines import rule_is_scare
+from framing.modeling import FramingModel
+from framing.training.examples import QuoteExample
 from framing.training.steps import loss, quote_probabilities
+from recipe_data import quote_examples_by_document  # noqa: I001
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "quotes" / "quotes.jsonl"
 

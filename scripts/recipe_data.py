@@ -14,6 +14,8 @@ from pathlib import Path
 
 from sklearn.model_selection import StratifiedGroupKFold
 
+from framing.data.gold import fingerprint
+from framing.data.quote_corpus import QUOTE_LABELS, load_quote_corpus
 from framing.data.shared_corpora import (
     read_babe,
     read_ptc_articles,
@@ -21,12 +23,10 @@ from framing.data.shared_corpora import (
     read_semeval2023_articles,
     read_semeval2023_labels,
 )
-from framing.training.examples import QuoteExample, SentenceExample, TagExample
-from framing.data.gold import fingerprint
 from framing.labels import PTC_TECHNIQUES, SEMEVAL2023_TECHNIQUES
-from framing.data.quote_corpus import QUOTE_LABELS, load_quote_corpus
 from framing.pipeline.quotes import Quote
 from framing.pipeline.segment import split_sentences
+from framing.training.examples import QuoteExample, SentenceExample, TagExample
 
 
 def bucket(key: str, n: int = 10) -> int:

@@ -22,6 +22,18 @@ from sklearn.metrics import accuracy_score, classification_report, f1_score, pre
 from tqdm import tqdm
 from transformers import get_linear_schedule_with_warmup
 
+from framing.config import FramingConfig
+from framing.data.quote_corpus import QUOTE_LABELS
+from framing.evaluation.baselines import rule_is_scare
+from framing.evaluation.metrics import best_threshold, span_report
+from framing.modeling import FramingModel
+from framing.training.steps import (
+    TAG_CLASS_WEIGHTS,
+    length_batches,
+    quote_probabilities,
+    sentence_probabilities,
+    train_step,
+)
 from recipe_data import (  # noqa: I001
     babe_splits,
     ptc_documents,
@@ -30,18 +42,6 @@ from recipe_data import (  # noqa: I001
     seen_fingerprints,
     semeval2023_train_documents,
     tag_examples,
-)
-from framing.evaluation.baselines import rule_is_scare
-from framing.config import FramingConfig
-from framing.evaluation.metrics import best_threshold, span_report
-from framing.modeling import FramingModel
-from framing.data.quote_corpus import QUOTE_LABELS
-from framing.training.steps import (
-    TAG_CLASS_WEIGHTS,
-    length_batches,
-    quote_probabilities,
-    sentence_probabilities,
-    train_step,
 )
 
 QUOTES = Path(__file__).resolve().parent.parent / "data" / "quotes" / "quotes.jsonl"

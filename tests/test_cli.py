@@ -124,3 +124,23 @@ def test_check_needs_file_or_compare(capsys):
         main(["check"])
     assert err.value.code == 2
     assert "check needs either FILE or --compare OLD NEW" in capsys.readouterr().err
+
+
+def test_a_bug_keeps_its_traceback_while_bad_input_gets_one_line(tiny_model_dir, tmp_path, capsys, monkeypatch):
+    """main catches FramingError only: a ValueError raised inside the model is a bug and propagates."""
+    from framing.modeling import FramingModel
+
+    article = tmp_path / "a.txt"
+    article.write_text(LOADED, encoding="utf-8")
+
+    def broken(self, text):
+        raise ValueError("a bug inside the model")
+
+    monkeypatch.setattr(FramingModel, "predict", broken)
+    with pytest.raises(ValueError, match="a bug inside the model"):
+        main(["check", str(article), "--model", str(tiny_model_dir)])
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    assert main(["check", str(empty), "--model", str(tiny_model_dir)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"framing: error: {empty}:") and err.count("\n") == 1

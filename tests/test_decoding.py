@@ -70,10 +70,10 @@ def test_every_sentence_label_is_decoded_counted_and_shown():
     """A label set with two sentence labels: each sentence carries the ones at or above their own thresholds,
     and the documents table, the terminal summary and --fail-on all count them per label."""
     from framing.batch.tables import document_rows
-    from framing.data.corpus import CorpusDocument
-    from framing.pipeline.gate import failures
-    from framing.labels import LabelSet
     from framing.cli.render import summary_lines
+    from framing.data.corpus import CorpusDocument
+    from framing.labels import LabelSet
+    from framing.pipeline.gate import failures
     from framing.pipeline.scores import DocumentScores, SentenceScores, decode_document
 
     labels = LabelSet(("HEDGE",), ("UNVERIFIED", "SPECULATIVE"), {"HEDGE": "h", "UNVERIFIED": "u", "SPECULATIVE": "s"})

@@ -1,4 +1,5 @@
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -7,8 +8,8 @@ import pytest
 
 from framing.cli.main import main
 from framing.data.gold import GoldDataError, fingerprint, load_gold
-from framing.labels import DEFAULT_LABELSET
 from framing.evaluation.metrics import binary_counts, binary_macro_f1, calibration, merge_spans, span_counts, span_prf
+from framing.labels import DEFAULT_LABELSET
 from tiny import LOADED, NEUTRAL
 
 
@@ -63,7 +64,7 @@ def test_unknown_format_and_missing_file(tmp_path):
     with pytest.raises(GoldDataError) as e:
         load_gold(f"conll:{tmp_path}/a.txt", DEFAULT_LABELSET)
     assert str(e.value) == (f"conll:{tmp_path}/a.txt: unknown data format 'conll'; write FORMAT:PATH with FORMAT one "
-                            "of ptc, semeval2023, babe, mbic, jsonl, quotes")
+                            "of ptc, semeval2023, babe, mbic, jsonl, quotes, framing")
     with pytest.raises(GoldDataError) as e:
         load_gold(f"jsonl:{tmp_path}/missing.jsonl", DEFAULT_LABELSET)
     assert str(e.value) == f"{tmp_path}/missing.jsonl: file not found"
@@ -169,3 +170,41 @@ def test_bootstrap_interval_contains_value():
     rows = np.array([binary_counts([1], [rng.random() < 0.7]) for _ in range(200)])
     lo, hi = bootstrap_ci(rows, binary_f1)
     assert lo < float(binary_f1(rows.sum(0))) < hi and hi - lo < 0.2
+
+
+def test_phrase_level_figures_per_label_and_voice(tiny_model_dir, tmp_path, capsys):
+    """Phrase level: a prediction overlapping a gold phrase of its label is right, per voice; density per 1k words."""
+    gold = tmp_path / "gold.jsonl"
+    # the tiny model flags "regime thugs" (NAME_CALLING) and "attacked" (LOADED_LANGUAGE) in LOADED
+    docs = [{"id": "1", "text": LOADED, "spans": [{"start": 4, "end": 16, "label": "NAME_CALLING", "voice": "writer"},
+                                                   {"start": 17, "end": 25, "label": "LOADED_LANGUAGE",
+                                                    "voice": "quoted"}]},
+            {"id": "2", "text": NEUTRAL, "spans": [{"start": 0, "end": 3, "label": "DOUBT", "voice": "writer"}]}]
+    gold.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    out = tmp_path / "report"
+    assert main(["evaluate", "--model", str(tiny_model_dir), "--data", f"jsonl:{gold}", "--out", str(out)]) == 0
+    ph = json.loads((out / "metrics.json").read_text())["datasets"][f"jsonl:{gold}"]["phrases"]
+    nc, ll = ph["labels"]["NAME_CALLING"], ph["labels"]["LOADED_LANGUAGE"]
+    assert (nc["writer"]["precision"]["value"], nc["writer"]["recall"]["value"]) == (1.0, 1.0)
+    # the model's flags carry writer voice, so the quoted gold phrase is missed in quoted voice
+    # and the writer-voice "attacked" flag is a false alarm in writer voice
+    assert ll["quoted"]["recall"]["value"] == 0.0 and ll["writer"]["precision"]["value"] == 0.0
+    assert ll["all"]["f1"]["value"] == 1.0
+    assert ph["labels"]["DOUBT"]["writer"]["recall"]["value"] == 0.0
+    words = len(LOADED.split()) + len(NEUTRAL.split())
+    assert ph["density"]["writer"]["predicted_per_1k"]["value"] == pytest.approx(2000 / words)
+    assert ph["density"]["writer"]["gold_per_1k"]["value"] == pytest.approx(2000 / words)
+    lo, hi = ph["micro"]["all"]["precision"]["ci95"]
+    assert lo <= ph["micro"]["all"]["precision"]["value"] <= hi
+    printed = capsys.readouterr().out
+    assert re.search(r"^\| NAME_CALLING \| writer \| 1\.000 \[[0-9.]+, 1\.000\] \| 1\.000 \[", printed, re.M)
+    assert "| writer voice | 2 |" in printed
+
+
+def test_phrase_voice_must_be_known(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "1", "text": LOADED, "spans": [
+        {"start": 4, "end": 16, "label": "NAME_CALLING", "voice": "narrator"}]}) + "\n", encoding="utf-8")
+    with pytest.raises(GoldDataError, match=r"gold.jsonl:1: span 4-16: voice must be 'writer' or 'quoted', "
+                                            r"not 'narrator'"):
+        load_gold(f"jsonl:{gold}", DEFAULT_LABELSET)

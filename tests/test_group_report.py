@@ -5,10 +5,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from framing.batch.report import PER_1K, SHARE, group_rates
 from framing.batch.score import score_corpus
 from framing.batch.tables import read_table
 from framing.cli.main import main
-from framing.batch.report import PER_1K, SHARE, group_rates
 from tiny import LOADED, NEUTRAL, SCARE_TEXT
 
 

@@ -3,8 +3,8 @@
 import pytest
 import torch
 
-from framing.pipeline.encode import CAPITALISED, LOWER, UPPER, encode
 from framing.modeling import FramingModel
+from framing.pipeline.encode import CAPITALISED, LOWER, UPPER, encode
 from tiny import DIRECT_TEXT, LOADED, NEUTRAL, SCARE_TEXT
 
 TEXTS = [LOADED + " " + NEUTRAL, "", SCARE_TEXT, DIRECT_TEXT + "\n" + LOADED, NEUTRAL * 3, SCARE_TEXT + DIRECT_TEXT]

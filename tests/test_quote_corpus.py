@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from framing.data.shared_corpora import sha256_text
 from framing.data.quote_corpus import QuoteCorpusError, load_documents, load_quote_corpus
+from framing.data.shared_corpora import sha256_text
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "quotes" / "quotes.jsonl"
 

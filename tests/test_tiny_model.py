@@ -2,6 +2,7 @@ import json
 
 import pytest
 
+from framing.errors import ModelFolderError
 from framing.modeling import FramingModel
 from tiny import DIRECT_TEXT, LOADED, NEUTRAL, SCARE_TEXT, overfit, tiny_model
 
@@ -64,7 +65,7 @@ def test_predict_many_matches_predict(trained):
 
 
 def test_not_a_model_folder(tmp_path):
-    with pytest.raises(FileNotFoundError, match="not a framing model folder"):
+    with pytest.raises(ModelFolderError, match="not a framing model folder"):
         FramingModel.from_pretrained(tmp_path)
 
 

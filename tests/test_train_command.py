@@ -10,8 +10,8 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from framing.data.annotations import AnnotatedDocument, SpanAnnotation, UnitLabels, write_jsonl
 from framing.cli.main import main
+from framing.data.annotations import AnnotatedDocument, SpanAnnotation, UnitLabels, write_jsonl
 from framing.modeling import FramingModel
 from framing.training.run import TrainingError, TrainOptions, train_model
 
@@ -275,8 +275,8 @@ def test_the_readme_example_files_validate_cleanly():
     from pathlib import Path
 
     from framing.data.annotations import read_annotations
-    from framing.labels import LabelSet
     from framing.data.validation import validate
+    from framing.labels import LabelSet
 
     examples = Path(__file__).resolve().parent.parent / "data" / "examples"
     labelset = LabelSet.load(examples / "hedge-labels.yaml")

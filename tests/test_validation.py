@@ -3,10 +3,10 @@ per-label counts, and a non-zero exit from ``framing train --dry-run`` when anyt
 
 import json
 
-from framing.data.annotations import read_annotations
 from framing.cli.main import main
-from framing.labels import LabelSet
+from framing.data.annotations import read_annotations
 from framing.data.validation import validate
+from framing.labels import LabelSet
 
 LABELS = LabelSet(("HEDGE",), ("UNVERIFIED",), {"HEDGE": "Distancing words.", "UNVERIFIED": "Unconfirmed claim."})
 

@@ -3,9 +3,9 @@
 import torch
 
 from framing.config import FramingConfig
-from framing.training.examples import QuoteExample, SentenceExample, TagExample
 from framing.modeling import FramingModel
 from framing.pipeline.quotes import find_quotes
+from framing.training.examples import QuoteExample, SentenceExample, TagExample
 from framing.training.steps import loss
 
 TINY_ENCODER = dict(vocab_size=30522, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from framing.data.corpus import CorpusDocument
+from framing.errors import ModelFolderError, UsageError
 from framing.pipeline.results import DocumentResult, Sentence, Span
 
 CPUS_PER_ACTOR = 0.5
@@ -97,14 +98,14 @@ class RayScorer:
         try:
             import ray
         except ImportError:
-            raise ValueError("--engine ray needs Ray Data: pip install 'framing[ray]' (ray[data])") from None
+            raise UsageError("--engine ray needs Ray Data: pip install 'framing[ray]' (ray[data])") from None
 
         from framing.config import FramingConfig
 
         folder = Path(model_dir)
         missing = [name for name in MODEL_FILES if not (folder / name).is_file()]
         if missing:
-            raise FileNotFoundError(f"{folder}: not a framing model folder (needs {', '.join(missing)})")
+            raise ModelFolderError(f"{folder}: not a framing model folder (needs {', '.join(missing)})")
         self.labels = FramingConfig.load(folder / "config.json").labelset
         self.files = {name: (folder / name).read_bytes() for name in MODEL_FILES}
         if not ray.is_initialized():

@@ -24,6 +24,7 @@ import pandas as pd
 
 from framing.batch.tables import read_table
 from framing.data.documents import InputError
+from framing.errors import UsageError
 from framing.evaluation.metrics import bootstrap_ci
 
 PER_1K = "per 1,000 sentences"
@@ -68,7 +69,7 @@ def group_rates(folder: str | os.PathLike, by: list[str], min_docs: int = 1, res
     Span labels are counted per 1,000 sentences; sentence labels as the share of sentences (0-1).
     """
     if not by:
-        raise ValueError("--by needs at least one column, e.g. source")
+        raise UsageError("--by needs at least one column, e.g. source")
     span_labels, sentence_labels = run_labels(folder)
     docs = read_table(folder, "documents").to_pandas()
     if docs.empty:

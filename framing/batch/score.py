@@ -30,6 +30,7 @@ from typing import TextIO
 from framing.batch.tables import FORMATS, chunk_info, chunk_tables, committed_chunks, merge_chunks, write_chunk
 from framing.data.corpus import CorpusDocument, corpus_files, count_documents, iter_documents
 from framing.data.documents import InputError
+from framing.errors import UsageError
 from framing.labels import LabelSet
 
 ENGINES = ("local", "ray")
@@ -55,9 +56,9 @@ def score_corpus(inputs: list[str], out: str | os.PathLike, model_dir: str | Non
     plain line every ``interval`` seconds. Returns ``run.json``'s contents (row counts per table).
     """
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if batch_size < 1 or chunk_size < 1:
-        raise ValueError(f"batch size and chunk size must be at least 1 (got {batch_size} and {chunk_size})")
+        raise UsageError(f"batch size and chunk size must be at least 1 (got {batch_size} and {chunk_size})")
     import torch
 
     from framing.modeling import FramingModel, default_model_dir
@@ -301,7 +302,7 @@ def _clock(seconds: float) -> str:
 def score_cli(args) -> int:
     """``framing score``: run :func:`score_corpus` from parsed arguments and say where the tables are."""
     if args.engine not in ENGINES:
-        raise ValueError(f"unknown engine {args.engine!r}; choose one of {', '.join(ENGINES)}")
+        raise UsageError(f"unknown engine {args.engine!r}; choose one of {', '.join(ENGINES)}")
     state = score_corpus(args.inputs, args.out, args.model, args.batch_size, args.id_field, args.text_field,
                          args.format, args.chunk_size, engine=args.engine, address=args.address)
     print(f"framing: {state['documents']:,} documents scored ({state['sentences']:,} sentences, "

@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 
 from framing.data.corpus import CorpusDocument
 from framing.data.documents import InputError
+from framing.errors import UsageError
 from framing.labels import LabelSet
 from framing.pipeline.results import DocumentResult
 
@@ -165,7 +166,7 @@ def merge_chunks(chunks: Sequence[Path], out: str | os.PathLike, fmt: str = "par
     written under a temporary name and renamed into place.
     """
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     out = Path(out)
     counts = {}
     for name in TABLES:

@@ -16,7 +16,8 @@ import os
 import sys
 from dataclasses import asdict
 
-from framing.data.documents import InputError, read_document
+from framing.data.documents import read_document
+from framing.errors import FramingError
 
 
 def check(path: str, as_json: bool, model_dir: str | None, fail_on: list[str] | None = None) -> int:
@@ -24,8 +25,8 @@ def check(path: str, as_json: bool, model_dir: str | None, fail_on: list[str] | 
     text = read_document(path)
     from rich.console import Console
 
-    from framing.pipeline.gate import failures, parse_fail_on
     from framing.modeling import FramingModel
+    from framing.pipeline.gate import failures, parse_fail_on
 
     model = FramingModel.from_pretrained(model_dir)
     labels = model.config.labelset
@@ -47,8 +48,8 @@ def check(path: str, as_json: bool, model_dir: str | None, fail_on: list[str] | 
 def compare_drafts(old_path: str, new_path: str, as_json: bool, model_dir: str | None) -> int:
     """Print the flags added and removed between two drafts."""
     old_text, new_text = read_document(old_path), read_document(new_path)
-    from framing.pipeline.gate import compare
     from framing.modeling import FramingModel
+    from framing.pipeline.gate import compare
 
     model = FramingModel.from_pretrained(model_dir)
     old, new = model.predict_many([old_text, new_text])
@@ -194,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
 
             serve(args.host, args.port, args.model, args.max_chars)
             return 0
-    except (InputError, FileNotFoundError, ValueError) as e:
+    except FramingError as e:
         print(f"framing: error: {e}", file=sys.stderr)
         return 2
     return 1

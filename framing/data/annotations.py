@@ -39,9 +39,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from framing.data.shared_corpora import read_text
+from framing.errors import FramingError
 
 
-class AnnotationFormatError(ValueError):
+class AnnotationFormatError(FramingError, ValueError):
     """A file whose annotation format cannot be read or told apart; the message names the file."""
 
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from framing.errors import FramingError
+
 MAX_BYTES = 20_000_000  # far above any article; guards against being handed a disk image
 
 
-class InputError(ValueError):
+class InputError(FramingError, ValueError):
     """Input that is not a readable, non-empty UTF-8 text."""
 
 

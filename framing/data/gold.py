@@ -10,6 +10,7 @@ a label file). The format is always named, never guessed:
 ``mbic``       ``mbic:FILE.csv``: MBIC (``,``-separated, ``text`` and ``label_bias``)
 ``jsonl``      ``jsonl:FILE.jsonl``: our own format, see :func:`read_jsonl`
 ``quotes``     ``quotes:FILE.jsonl``: the quotation-mark corpus of ``data/quotes``
+``framing``    ``framing:FILE.jsonl``: the news framing corpus of ``data/framing`` (voiced spans, whole articles)
 =============  ==========================================================================
 
 Example:
@@ -28,10 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from framing.data.shared_corpora import read_article_folder, read_span_tsv
+from framing.errors import FramingError
 from framing.labels import PTC_TECHNIQUES, SEMEVAL2023_TECHNIQUES, LabelSet
 
 
-class GoldDataError(ValueError):
+class GoldDataError(FramingError, ValueError):
     """Evaluation data that cannot be used; the message names the file, line and problem."""
 
 
@@ -54,6 +56,8 @@ class GoldDocument:
     sentences: list[tuple[int, int]] | None = None
     sentence_labels: list[dict[str, int]] | None = None
     quotes: list[tuple[int, str]] | None = None
+    span_voices: list[str] | None = None  # "writer" or "quoted" for each of ``spans``, where annotated
+    genre: str = "unknown"
 
 
 @dataclass
@@ -191,10 +195,11 @@ def _json_lines(path: Path):
 def read_jsonl(paths: list[Path], labelset: LabelSet) -> list[GoldDocument]:
     """Our own JSONL, one document per line::
 
-        {"id": "a1", "text": "...", "spans": [{"start": 0, "end": 5, "label": "LOADED_LANGUAGE"}],
+        {"id": "a1", "text": "...", "spans": [{"start": 0, "end": 5, "label": "LOADED_LANGUAGE", "voice": "writer"}],
          "sentences": [{"start": 0, "end": 40, "labels": {"BIASED": 1}}]}
 
     ``spans`` and ``sentences`` are optional; a document without ``spans`` is not used for span metrics.
+    A span's ``voice`` (``writer``, the default, or ``quoted``) is used by the phrase-level figures.
     """
     path = paths[0]
     known_spans, known_sent = set(labelset.span_labels), set(labelset.sentence_labels)
@@ -208,6 +213,7 @@ def read_jsonl(paths: list[Path], labelset: LabelSet) -> list[GoldDocument]:
         try:
             if "spans" in rec:
                 doc.spans = [(int(s["start"]), int(s["end"]), str(s["label"])) for s in rec["spans"]]
+                doc.span_voices = [str(s.get("voice", "writer")) for s in rec["spans"]]
             if "sentences" in rec:
                 doc.sentences = [(int(s["start"]), int(s["end"])) for s in rec["sentences"]]
                 doc.sentence_labels = [{str(k): int(v) for k, v in s.get("labels", {}).items()}
@@ -215,9 +221,11 @@ def read_jsonl(paths: list[Path], labelset: LabelSet) -> list[GoldDocument]:
         except (KeyError, TypeError, ValueError) as e:
             raise GoldDataError(f"{where}: spans and sentences need integer 'start', 'end' and a 'label' "
                                 f"or 'labels' ({type(e).__name__}: {e})") from None
-        for s, e, label in doc.spans or []:
+        for (s, e, label), voice in zip(doc.spans or [], doc.span_voices or []):
             _check_span(where, doc_id, text, s, e)
             _check_label(where, label, known_spans)
+            if voice not in ("writer", "quoted"):
+                raise GoldDataError(f"{where}: span {s}-{e}: voice must be 'writer' or 'quoted', not {voice!r}")
         for (s, e), labels in zip(doc.sentences or [], doc.sentence_labels or []):
             _check_span(where, doc_id, text, s, e)
             for label in labels:
@@ -245,6 +253,18 @@ def read_quotes(paths: list[Path], labelset: LabelSet) -> list[GoldDocument]:
     return list(by_doc.values())
 
 
+def read_framing(paths: list[Path], labelset: LabelSet) -> list[GoldDocument]:
+    """The news framing corpus (``data/framing/dev.jsonl``): whole articles, spans with their voice."""
+    from framing.data.framing_corpus import load_framing_corpus
+
+    try:
+        records = load_framing_corpus(*paths)
+    except ValueError as e:
+        raise GoldDataError(str(e)) from None
+    return [GoldDocument(d.id, d.text, d.id, spans=[(s.start, s.end, s.label) for s in d.spans],
+                         span_voices=[s.voice for s in d.spans], genre=d.genre) for d in records]
+
+
 READERS: dict[str, Callable[[list[Path], LabelSet], list[GoldDocument]]] = {
     "ptc": read_ptc,
     "semeval2023": read_semeval2023,
@@ -252,6 +272,7 @@ READERS: dict[str, Callable[[list[Path], LabelSet], list[GoldDocument]]] = {
     "mbic": read_mbic,
     "jsonl": read_jsonl,
     "quotes": read_quotes,
+    "framing": read_framing,
 }
 
 
@@ -264,7 +285,7 @@ def load_gold(spec: str, labelset: LabelSet) -> GoldSet:
         Traceback (most recent call last):
         ...
         framing.data.gold.GoldDataError: csv:x.csv: unknown data format 'csv'; write FORMAT:PATH with FORMAT one of \
-ptc, semeval2023, babe, mbic, jsonl, quotes
+ptc, semeval2023, babe, mbic, jsonl, quotes, framing
     """
     fmt, paths = parse_spec(spec)
     docs = READERS[fmt](paths, labelset)

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from framing.data.shared_corpora import read_allsides, read_ptc_articles, read_semeval2023_test_articles, sha256_text
+from framing.errors import FramingError
 
 QUOTE_LABELS = ("SCARE", "DIRECT", "TITLE_NAME", "MENTION", "OTHER")
 FIELDS = ("corpus", "doc_id", "sha256", "start", "end", "inner_start", "inner_end", "label", "confidence", "reason")
 
 
-class QuoteCorpusError(ValueError):
+class QuoteCorpusError(FramingError, ValueError):
     """A record that does not fit its source document or the schema."""
 
 

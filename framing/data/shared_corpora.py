@@ -18,10 +18,12 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from framing.errors import DataError, FramingError
+
 DATA_ENV = "FRAMING_DATA"
 
 
-class DataMissingError(FileNotFoundError):
+class DataMissingError(FramingError, FileNotFoundError):
     """A corpus file that training or evaluation needs is not on this machine."""
 
 
@@ -74,12 +76,12 @@ def read_span_tsv(path: Path) -> dict[str, list[tuple[str, int, int]]]:
                 continue
             parts = line.rstrip("\n").split("\t")
             if len(parts) != 4:
-                raise ValueError(f"{path}:{lineno}: expected 4 tab-separated fields, got {len(parts)}")
+                raise DataError(f"{path}:{lineno}: expected 4 tab-separated fields, got {len(parts)}")
             doc, technique, start, end = parts
             try:
                 spans.setdefault(doc, []).append((technique, int(start), int(end)))
             except ValueError:
-                raise ValueError(f"{path}:{lineno}: start and end must be integers, got {start!r}, {end!r}") from None
+                raise DataError(f"{path}:{lineno}: start and end must be integers, got {start!r}, {end!r}") from None
     return spans
 
 
@@ -121,7 +123,7 @@ def read_allsides() -> Iterator[dict]:
                 try:
                     yield json.loads(line)
                 except json.JSONDecodeError as e:
-                    raise ValueError(f"{path}:{lineno}: not valid JSON ({e.msg})") from None
+                    raise DataError(f"{path}:{lineno}: not valid JSON ({e.msg})") from None
 
 
 def read_babe() -> list[dict[str, str]]:

@@ -22,8 +22,9 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import classification_report, confusion_matrix, precision_recall_fscore_support
 
-from framing.evaluation.baselines import Lexicon, rule_is_scare
 from framing.data.gold import GoldDocument, GoldSet, fingerprint
+from framing.errors import DataError, UsageError
+from framing.evaluation.baselines import Lexicon, rule_is_scare
 from framing.evaluation.metrics import (
     binary_counts,
     binary_f1,
@@ -36,6 +37,7 @@ from framing.evaluation.metrics import (
     span_prf,
     word_spans,
 )
+from framing.evaluation.phrases import PhraseDoc, phrase_section
 from framing.modeling import FramingModel
 from framing.pipeline.results import DocumentResult
 from framing.pipeline.scores import DocumentScores
@@ -246,6 +248,19 @@ def _quote_section(model: FramingModel, docs: list[GoldDocument], scores: list[D
     return out
 
 
+def _phrase_section(model: FramingModel, docs: list[GoldDocument], scores: list[DocumentScores],
+                    lexicon: Lexicon | None, seed: int) -> dict:
+    """Phrase-level figures per label and voice (see :mod:`framing.evaluation.phrases`)."""
+    results = [model.decode(s) for s in scores]
+    gold = [PhraseDoc(d.doc_id, d.text, [(s, e, lab, v) for (s, e, lab), v in zip(d.spans, d.span_voices)], d.genre)
+            for d in docs]
+    preds = [[(s.start, s.end, s.label, getattr(s, "voice", "writer")) for s in r.spans] for r in results]
+    baseline = None
+    if lexicon is not None:
+        baseline = [[(s, e, "LOADED_LANGUAGE", "writer") for s, e in lexicon.spans(d.text)] for d in docs]
+    return phrase_section(gold, preds, list(model.config.labelset.span_labels), baseline, RESAMPLES, seed)
+
+
 def exclude_seen(gold: GoldSet, seen: set[str]) -> GoldSet:
     """Drop documents whose fingerprint the model was trained or tuned on."""
     keep = [d for d in gold.documents if fingerprint(d.text) not in seen]
@@ -270,6 +285,8 @@ def evaluate(model: FramingModel, golds: Sequence[GoldSet], lexicon: Lexicon | N
             section["spans"] = _span_section(model, docs, scores, lexicon, seed)
         if any(d.sentence_labels for d in docs):
             section["sentences"] = _sentence_section(model, docs, scores, lexicon, seed)
+        if docs and all(d.span_voices is not None for d in docs):
+            section["phrases"] = _phrase_section(model, docs, scores, lexicon, seed)
         if any(d.quotes for d in docs) and model.config.labelset.quote_label:
             section["quotes"] = _quote_section(model, docs, scores, seed)
         out["datasets"][gold.spec] = section
@@ -290,14 +307,14 @@ def run_evaluation(model_dir: str | None, specs: Sequence[str], out: str | Path,
     import datetime
 
     from framing import __version__
-    from framing.data.shared_corpora import DataMissingError
     from framing.data.gold import load_gold
-    from framing.modeling import default_model_dir
+    from framing.data.shared_corpora import DataMissingError
     from framing.evaluation.report import headline, write_report
+    from framing.modeling import default_model_dir
 
     folder = Path(model_dir) if model_dir else default_model_dir()
     if quantize and update_model:
-        raise ValueError("--int8 measures the int8 variant; the model card's headline is the fp32 model's, "
+        raise UsageError("--int8 measures the int8 variant; the model card's headline is the fp32 model's, "
                          "so --int8 and --update-model cannot be combined")
     model = FramingModel.from_pretrained(folder, quantize=quantize)
     golds = [load_gold(spec, model.config.labelset) for spec in specs]
@@ -305,7 +322,7 @@ def run_evaluation(model_dir: str | None, specs: Sequence[str], out: str | Path,
     golds = [exclude_seen(g, seen) for g in golds]
     for g in golds:
         if not g.documents:
-            raise ValueError(f"{g.spec}: every document was in the model's training or tune data")
+            raise DataError(f"{g.spec}: every document was in the model's training or tune data")
     try:
         lexicon = Lexicon.load()
     except DataMissingError as e:

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from framing.evaluation.phrases import phrase_markdown
+
 FIGURE_DPI = 110
 
 
@@ -76,7 +78,10 @@ def summary_markdown(metrics: dict) -> str:
         base = _ci(r["baseline_value"]) if r["baseline_value"] else "n/a"
         data = short_name(r["data"])
         lines.append(f"| {r['figure']} | `{data}` | {_ci(r['model'])} | {r['baseline'] or 'n/a'} | {base} |")
-    return "\n".join(lines) + "\n"
+    datasets = metrics.get("datasets", {})
+    phrase_tables = [phrase_markdown(short_name(spec), ds["phrases"]) for spec, ds in datasets.items()
+                     if "phrases" in ds]
+    return "\n".join(lines) + "\n" + "".join(phrase_tables)
 
 
 def _plots(metrics: dict, folder: Path) -> list[tuple[str, str]]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib.resources
 from pathlib import Path
 
+from framing.errors import FramingError
+
 BASE_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 # (package, folder inside it); the second ships byte-identical weights and is a fallback.
 BASE_MODEL_PACKAGES = (
@@ -18,7 +20,7 @@ BASE_MODEL_PACKAGES = (
 )
 
 
-class BaseModelMissingError(RuntimeError):
+class BaseModelMissingError(FramingError, RuntimeError):
     """No package with the base encoder's weights is installed."""
 
 

@@ -1,1 +1,1 @@
-"""The inference pipeline, in running order: segment, quotes, encode, scores, decode, results (and the pass/fail gate)."""
+"""The inference pipeline, in running order: segment, quotes, encode, scores, decode, results, and the gate."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from framing.errors import UsageError
 from framing.labels import LabelSet
 from framing.pipeline.results import DocumentResult, Span
 
@@ -20,15 +21,15 @@ def parse_fail_on(rule: str, labels: LabelSet) -> tuple[str, float | None]:
     name, _, value = rule.partition(":")
     known = (*labels.span_labels, *labels.sentence_labels)
     if name not in known:
-        raise ValueError(f"--fail-on {rule}: unknown label {name!r}; labels are {', '.join(known)}")
+        raise UsageError(f"--fail-on {rule}: unknown label {name!r}; labels are {', '.join(known)}")
     if not value:
         return name, None
     try:
         threshold = float(value)
     except ValueError:
-        raise ValueError(f"--fail-on {rule}: threshold {value!r} is not a number") from None
+        raise UsageError(f"--fail-on {rule}: threshold {value!r} is not a number") from None
     if not 0.0 <= threshold <= 1.0:
-        raise ValueError(f"--fail-on {rule}: threshold must be between 0 and 1")
+        raise UsageError(f"--fail-on {rule}: threshold must be between 0 and 1")
     return name, threshold
 
 

@@ -36,19 +36,20 @@ from safetensors.torch import load_file, save_file
 from sklearn.metrics import f1_score
 from tqdm import tqdm
 
-from framing.data.annotations import AnnotatedDocument, Imported, read_annotations
 from framing.config import FramingConfig
-from framing.training.examples import SentenceExample, TagExample
+from framing.data.annotations import AnnotatedDocument, Imported, read_annotations
 from framing.data.gold import fingerprint
-from framing.labels import LabelSet, LabelSetError
+from framing.data.validation import MIN_EXAMPLES, ValidationReport, validate
+from framing.errors import FramingError, UsageError
 from framing.evaluation.metrics import span_report
+from framing.labels import LabelSet, LabelSetError
 from framing.modeling import WEIGHTS_NAME, FramingModel
 from framing.pipeline.segment import split_sentences
+from framing.training.examples import SentenceExample, TagExample
 from framing.training.steps import TAG_CLASS_WEIGHTS, length_batches, sentence_label_probabilities, train_step
-from framing.data.validation import MIN_EXAMPLES, ValidationReport, validate
 
 
-class TrainingError(ValueError):
+class TrainingError(FramingError, ValueError):
     """A training run that cannot start or continue; the message says why and what to do."""
 
 
@@ -82,11 +83,11 @@ class TrainOptions:
     def __post_init__(self) -> None:
         for name in ("epochs", "patience", "batch_size"):
             if getattr(self, name) < 1:
-                raise ValueError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
+                raise UsageError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
         if not 0 < self.lr < 1:
-            raise ValueError(f"--lr must be between 0 and 1, got {self.lr}")
+            raise UsageError(f"--lr must be between 0 and 1, got {self.lr}")
         if self.checkpoint_minutes < 0:
-            raise ValueError(f"--checkpoint-minutes must not be negative, got {self.checkpoint_minutes}")
+            raise UsageError(f"--checkpoint-minutes must not be negative, got {self.checkpoint_minutes}")
 
     @property
     def checkpoint_dir(self) -> Path:

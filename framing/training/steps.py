@@ -14,10 +14,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from framing.pipeline.decode import tag_targets
-from framing.training.examples import QuoteExample, SentenceExample, TagExample
-from framing.pipeline.encode import encode, quote_positions
 from framing.modeling import FramingModel
+from framing.pipeline.decode import tag_targets
+from framing.pipeline.encode import encode, quote_positions
+from framing.training.examples import QuoteExample, SentenceExample, TagExample
 
 TAG_CLASS_WEIGHTS = (1.0, 2.0, 2.0)  # O, B, I: only ~13% of PTC tokens are inside a span
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from framing.errors import DataError, UsageError
 from framing.modeling import FramingModel
 from framing.pipeline.scores import DocumentScores
 
@@ -86,7 +87,7 @@ def suggest(model: FramingModel, documents: list[tuple[str, str]], n: int, per_d
     """Label Studio tasks (with pre-annotations) for the ``n`` sentences of ``documents`` (``(doc_id, text)``)
     that the model is least sure about."""
     if n < 1:
-        raise ValueError(f"--n must be at least 1, got {n}")
+        raise UsageError(f"--n must be at least 1, got {n}")
     texts = dict(documents)
     scored = model.score_many([t for _, t in documents], batch_size=batch_size)
     candidates = [c for (doc_id, _), s in zip(documents, scored) for c in _candidates(model, doc_id, s)]
@@ -124,7 +125,7 @@ def suggest_cli(args) -> int:
         else:
             documents.append((str(d.doc_id), d.text))
     if not documents:
-        raise ValueError(f"{', '.join(args.corpus)}: no document with text")
+        raise DataError(f"{', '.join(args.corpus)}: no document with text")
     tasks = suggest(model, documents, args.n, args.per_document)
     out = Path(args.out)
     tmp = out.with_name(out.name + ".tmp")

@@ -1,0 +1,237 @@
+"""Make the news framing corpus (data/framing/): the annotation tool, agreement, adjudication and the build.
+
+    python scripts/framing_corpus.py show allsides:egyQ7UPYlvuNRhLw          # an article as numbered sentences
+    python scripts/framing_corpus.py check RAW/A1.jsonl                       # validate one annotator's file
+    python scripts/framing_corpus.py agreement --plan data/framing/plan.json --raw RAW
+    python scripts/framing_corpus.py disagreements --plan data/framing/plan.json --raw RAW --out todo.jsonl
+    python scripts/framing_corpus.py build --plan data/framing/plan.json --raw RAW --adjudicated adj.jsonl
+
+RAW holds one file per annotator (``A1.jsonl`` ...), one line per article: ``{"doc", "genre", "furniture":
+[sentence numbers], "marks": [{"s": sentence, "text": exact phrase, "n": occurrence, "label", "voice",
+"confidence"}]}``. Marks name a sentence and a phrase so that annotators never count characters; this
+script turns them into character offsets. The sentences are :func:`framing.pipeline.segment.split_sentences`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import cohen_kappa_score
+
+from framing.data.framing_corpus import FRAMING_LABELS, GENRES, VOICES
+from framing.data.quote_corpus import load_documents
+from framing.data.shared_corpora import sha256_text
+from framing.evaluation.metrics import overlap_flags, word_spans
+from framing.pipeline.segment import split_sentences
+
+OUT = Path(__file__).resolve().parent.parent / "data" / "framing"
+
+
+def texts_for(doc_ids) -> dict[str, tuple[str, str]]:
+    """``{doc id: (source, text)}`` from the shared corpora."""
+    docs = load_documents({d.partition(":")[0] for d in doc_ids})
+    return {f"{c}:{i}": v for (c, i), v in docs.items()}
+
+
+def resolve(text: str, sentences: list[tuple[int, int]], mark: dict) -> tuple[int, int]:
+    """Character offsets of a mark given as sentence number, exact phrase and occurrence."""
+    s = mark.get("s")
+    if not isinstance(s, int) or not 0 <= s < len(sentences):
+        raise ValueError(f"sentence index {s!r} out of range (0-{len(sentences) - 1})")
+    a, b = sentences[s]
+    phrase = mark.get("text")
+    if not isinstance(phrase, str) or not phrase.strip() or phrase != phrase.strip():
+        raise ValueError(f"text {phrase!r} must be a non-empty phrase without surrounding spaces")
+    hits = [i for i in range(b - a) if text.startswith(phrase, a + i) and a + i + len(phrase) <= b]
+    if not hits:
+        raise ValueError(f"text {phrase!r} not found in sentence [{s}]")
+    n = mark.get("n", 1)
+    if not isinstance(n, int) or not 1 <= n <= len(hits):
+        raise ValueError(f"n={n!r} but {phrase!r} occurs {len(hits)} time(s) in sentence [{s}]")
+    start = a + hits[n - 1]
+    end = start + len(phrase)
+    if (start > 0 and text[start - 1].isalnum() and text[start].isalnum()) or \
+            (end < len(text) and text[end].isalnum() and text[end - 1].isalnum()):
+        raise ValueError(f"{phrase!r} cuts through a word; mark whole words")
+    return start, end
+
+
+def read_raw(path: Path, texts: dict[str, tuple[str, str]] | None = None) -> tuple[dict[str, dict], list[str]]:
+    """One annotator's file as ``{doc: {"genre", "furniture": [(s, e)], "spans": [...]}}`` and its problems."""
+    rows = [(n, json.loads(line)) for n, line in enumerate(open(path, encoding="utf-8"), 1) if line.strip()]
+    texts = texts or texts_for(r["doc"] for _, r in rows)
+    out, problems = {}, []
+    for n, r in rows:
+        where = f"{path}:{n}"
+        if r.get("doc") not in texts:
+            problems.append(f"{where}: unknown document {r.get('doc')!r}")
+            continue
+        if r["doc"] in out:
+            problems.append(f"{where}: {r['doc']} appears twice")
+        if r.get("genre") not in GENRES:
+            problems.append(f"{where}: genre must be one of {', '.join(GENRES)}")
+        text = texts[r["doc"]][1]
+        sents = split_sentences(text)
+        spans = []
+        for j, m in enumerate(r.get("marks", [])):
+            if m.get("label") not in FRAMING_LABELS or m.get("voice") not in VOICES:
+                problems.append(f"{where}: mark {j}: label or voice not known ({m.get('label')!r}, {m.get('voice')!r})")
+                continue
+            try:
+                start, end = resolve(text, sents, m)
+            except ValueError as e:
+                problems.append(f"{where}: mark {j}: {e}")
+                continue
+            spans.append({"start": start, "end": end, "label": m["label"], "voice": m["voice"],
+                          "confidence": m.get("confidence", "high")})
+        furniture = [list(sents[k]) for k in r.get("furniture", []) if isinstance(k, int) and 0 <= k < len(sents)]
+        out[r["doc"]] = {"genre": r.get("genre"), "furniture": furniture, "spans": spans}
+    return out, problems
+
+
+def read_all(plan: dict, raw: Path) -> tuple[dict[str, dict[str, dict]], dict[str, tuple[str, str]]]:
+    """``{annotator: {doc: record}}`` for every annotator file in ``raw``, failing on any problem."""
+    texts = texts_for(a["doc"] for a in plan["articles"])
+    passes = {}
+    for path in sorted(raw.glob("A*.jsonl")):
+        passes[path.stem], problems = read_raw(path, texts)
+        if problems:
+            sys.exit("\n".join(problems))
+    return passes, texts
+
+
+def _pairs(plan: dict, passes: dict) -> list[tuple[str, dict, dict]]:
+    return [(d, passes[plan["first"][d]][d], passes[plan["second"][d]][d]) for d in plan["double"]]
+
+
+def _overlaps(a: dict, b: dict, voice: bool = False) -> bool:
+    return a["label"] == b["label"] and a["start"] < b["end"] and b["start"] < a["end"] and \
+        (not voice or a["voice"] == b["voice"])
+
+
+def agreement(plan: dict, passes: dict, texts: dict) -> dict:
+    """Per label: overlap-matched span F1 between the two passes, and word-level Cohen's kappa."""
+    pairs = _pairs(plan, passes)
+    out: dict = {"documents": len(pairs), "words": sum(len(texts[d][1].split()) for d, *_ in pairs), "labels": {}}
+    for label in (*FRAMING_LABELS, None):
+        hit_a = n_a = hit_b = n_b = 0
+        ya, yb = [], []
+        for d, a, b in pairs:
+            sa = [s for s in a["spans"] if label is None or s["label"] == label]
+            sb = [s for s in b["spans"] if label is None or s["label"] == label]
+            n_a, n_b = n_a + len(sa), n_b + len(sb)
+            hit_a += sum(any(_overlaps(x, y) for y in sb) for x in sa)
+            hit_b += sum(any(_overlaps(y, x) for x in sa) for y in sb)
+            words = word_spans(texts[d][1])
+            ya.append(overlap_flags(words, [(s["start"], s["end"]) for s in sa]))
+            yb.append(overlap_flags(words, [(s["start"], s["end"]) for s in sb]))
+        p, r = hit_a / max(n_a, 1), hit_b / max(n_b, 1)
+        ya, yb = np.concatenate(ya), np.concatenate(yb)
+        kappa = float(cohen_kappa_score(ya, yb)) if ya.any() or yb.any() else float("nan")
+        out["labels"][label or "any label"] = {"first": n_a, "second": n_b,
+                                               "overlap_f1": 2 * p * r / (p + r) if p + r else 0.0,
+                                               "word_kappa": round(kappa, 3)}
+    matched = [(x, y) for _, a, b in pairs for x in a["spans"] for y in b["spans"] if _overlaps(x, y)]
+    out["voice_agreement_on_matched"] = sum(x["voice"] == y["voice"] for x, y in matched) / max(len(matched), 1)
+    out["genre_agreement"] = sum(a["genre"] == b["genre"] for _, a, b in pairs) / max(len(pairs), 1)
+    return out
+
+
+def disagreements(plan: dict, passes: dict, texts: dict) -> list[dict]:
+    """The marks of one pass with no same-label overlapping mark in the other, with context."""
+    todo = []
+    for d, a, b in _pairs(plan, passes):
+        text = texts[d][1]
+        for who, mine, other in (("first", a, b), ("second", b, a)):
+            for s in mine["spans"]:
+                if not any(_overlaps(s, o, voice=True) for o in other["spans"]):
+                    near = [o for o in other["spans"] if o["start"] < s["end"] and s["start"] < o["end"]]
+                    todo.append({"id": len(todo), "doc": d, "by": who, **s, "phrase": text[s["start"]:s["end"]],
+                                 "context": text[max(0, s["start"] - 200):s["end"] + 120],
+                                 "other_pass_overlapping": [(o["label"], o["voice"], text[o["start"]:o["end"]])
+                                                            for o in near]})
+    return todo
+
+
+def build(plan: dict, passes: dict, texts: dict, adjudicated: dict[int, dict]) -> None:
+    """Write train.jsonl, dev.jsonl and double_annotation.jsonl (stand-off, with each text's sha256)."""
+    todo = disagreements(plan, passes, texts)
+    decided = {t["id"]: t for t in todo}
+    missing = set(decided) - set(adjudicated)
+    if missing:
+        sys.exit(f"{len(missing)} disagreements have no adjudication (e.g. {sorted(missing)[:5]})")
+    dev, double = set(plan["dev"]), set(plan["double"])
+    records = {"train": [], "dev": []}
+    for art in plan["articles"]:
+        d = art["doc"]
+        first = passes[plan["first"][d]][d]
+        spans = first["spans"]
+        annotators = [plan["first"][d]]
+        if d in double:
+            second = passes[plan["second"][d]][d]
+            annotators.append(plan["second"][d])
+            agreed = [s for s in first["spans"] if any(_overlaps(s, o, voice=True) for o in second["spans"])]
+            kept = []
+            for t in todo:
+                if t["doc"] == d:
+                    verdict = adjudicated[t["id"]]
+                    if verdict["keep"]:
+                        final = {"label": verdict.get("label", t["label"]), "voice": verdict.get("voice", t["voice"])}
+                        kept.append({k: t[k] for k in ("start", "end", "confidence")} | final)
+            spans = agreed + [s for s in kept if not any(_overlaps(s, o, voice=True) for o in agreed)]
+        rec = {"id": d, "source": art["source"], "genre": first["genre"], "split": "dev" if d in dev else "train",
+               "sha256": sha256_text(texts[d][1]), "annotators": annotators, "furniture": first["furniture"],
+               "spans": sorted(spans, key=lambda s: (s["start"], s["end"], s["label"]))}
+        records[rec["split"]].append(rec)
+    for split, rows in records.items():
+        with open(OUT / f"{split}.jsonl", "w", encoding="utf-8") as f:
+            f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in sorted(rows, key=lambda r: r["id"]))
+    with open(OUT / "double_annotation.jsonl", "w", encoding="utf-8") as f:
+        for d, a, b in _pairs(plan, passes):
+            f.write(json.dumps({"id": d, "first": {"annotator": plan["first"][d], **a},
+                                "second": {"annotator": plan["second"][d], **b}}) + "\n")
+    print({k: len(v) for k, v in records.items()})
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("command", choices=["show", "check", "agreement", "disagreements", "build"])
+    ap.add_argument("args", nargs="*")
+    ap.add_argument("--plan", type=Path, default=OUT / "plan.json")
+    ap.add_argument("--raw", type=Path)
+    ap.add_argument("--adjudicated", type=Path)
+    ap.add_argument("--out", type=Path)
+    a = ap.parse_args()
+    if a.command == "show":
+        texts = texts_for(a.args)
+        for d in a.args:
+            text = texts[d][1]
+            print(f"=== {d} ({len(text.split())} words)")
+            print("\n".join(f"[{k}] {text[s:e]}" for k, (s, e) in enumerate(split_sentences(text))), end="\n\n")
+        return
+    if a.command == "check":
+        recs, problems = read_raw(Path(a.args[0]))
+        print("\n".join(problems + [f"{len(recs)} documents, {sum(len(r['spans']) for r in recs.values())} marks, "
+                                    f"{len(problems)} problems"]))
+        sys.exit(1 if problems else 0)
+    plan = json.loads(a.plan.read_text(encoding="utf-8"))
+    passes, texts = read_all(plan, a.raw)
+    if a.command == "agreement":
+        result = agreement(plan, passes, texts)
+        (OUT / "agreement.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        print(json.dumps(result, indent=1))
+    elif a.command == "disagreements":
+        rows = disagreements(plan, passes, texts)
+        a.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        print(f"{len(rows)} disagreements in {len(plan['double'])} documents written to {a.out}")
+    else:
+        verdicts = {r["id"]: r for r in map(json.loads, open(a.adjudicated, encoding="utf-8")) if r}
+        build(plan, passes, texts, verdicts)
+
+
+if __name__ == "__main__":
+    main()
