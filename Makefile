@@ -12,12 +12,18 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
-.PHONY: demo test test-slow train evaluate babe-cv accuracy score-allsides
+.PHONY: demo test lint test-slow train evaluate babe-cv accuracy score-allsides
 demo: $(VENV)/.installed
 	$(VENV)/bin/framing check data/examples/article.txt
 
+# the tests, then every module's documented examples (doctests), then the linter
 test: $(VENV)/.installed
 	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -q --doctest-modules framing
+	$(MAKE) lint
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check framing scripts tests bench docs
 
 test-slow: $(VENV)/.installed
 	$(PY) -m pytest -m slow

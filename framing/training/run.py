@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
 from sklearn.metrics import f1_score
 from tqdm import tqdm
 
@@ -45,6 +45,7 @@ from framing.evaluation.metrics import span_report
 from framing.labels import LabelSet, LabelSetError
 from framing.modeling import WEIGHTS_NAME, FramingModel
 from framing.pipeline.segment import split_sentences
+from framing.training.checkpoint import load_checkpoint, save_checkpoint
 from framing.training.examples import SentenceExample, TagExample
 from framing.training.steps import TAG_CLASS_WEIGHTS, length_batches, sentence_label_probabilities, train_step
 
@@ -61,7 +62,7 @@ class TrainOptions:
         >>> TrainOptions(labels="l.yaml", train="t.json", dev="d.json", out="m", epochs=0)
         Traceback (most recent call last):
         ...
-        ValueError: --epochs must be at least 1, got 0
+        framing.errors.UsageError: --epochs must be at least 1, got 0
     """
 
     labels: str
@@ -202,48 +203,6 @@ def start_model(labelset: LabelSet, base: str | None) -> FramingModel:
     return model
 
 
-# ---- checkpoints -----------------------------------------------------------------------
-
-
-def _trainable(model: FramingModel) -> dict[str, torch.Tensor]:
-    model.train()  # adapters unmerged, so the weights are the trainable ones
-    keys = model._saved_keys()
-    return {n: p.detach().clone().contiguous() for n, p in model.network.named_parameters() if n in keys}
-
-
-def _save_checkpoint(folder: Path, model: FramingModel, optim, sched, state: dict) -> None:
-    """Write ``folder/last`` whole before swapping it in, so an interruption never leaves half a checkpoint."""
-    tmp, last, old = folder / "last.tmp", folder / "last", folder / "last.old"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    save_file(_trainable(model), tmp / WEIGHTS_NAME)
-    sd = optim.state_dict()
-    save_file({f"{i}.{k}": v.contiguous() for i, st in sd["state"].items() for k, v in st.items()}
-              | {"torch_rng": torch.get_rng_state()}, tmp / "optimizer.safetensors")
-    meta = dict(state, param_groups=sd["param_groups"], scheduler=sched.state_dict())
-    (tmp / "state.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-    if last.exists():
-        shutil.rmtree(old, ignore_errors=True)
-        last.rename(old)
-    tmp.rename(last)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _load_checkpoint(folder: Path, model: FramingModel, optim, sched) -> dict:
-    last = folder / "last" if (folder / "last").is_dir() else folder / "last.old"
-    meta = json.loads((last / "state.json").read_text(encoding="utf-8"))
-    model.network.load_state_dict(load_file(last / WEIGHTS_NAME), strict=False)
-    tensors = load_file(last / "optimizer.safetensors")
-    torch.set_rng_state(tensors.pop("torch_rng"))
-    per_param: dict[int, dict] = {}
-    for key, value in tensors.items():
-        i, name = key.split(".", 1)
-        per_param.setdefault(int(i), {})[name] = value
-    optim.load_state_dict({"state": per_param, "param_groups": meta.pop("param_groups")})
-    sched.load_state_dict(meta.pop("scheduler"))
-    return meta
-
-
 def _data_key(labelset: LabelSet, train: Imported, dev: Imported, opts: TrainOptions) -> str:
     """A hash of what decides the training trajectory, to refuse resuming with other data or settings."""
     docs = [[d.text, [list(s[:3]) for s in d.spans], [[u.start, u.end, u.labels] for u in d.units or []]]
@@ -321,7 +280,7 @@ def train_model(opts: TrainOptions, log: Callable[[str], None] = _log_stderr,
     state = {"key": key, "epoch": 0, "step": 0, "global_step": 0, "best_f1": -1.0, "best_epoch": 0,
              "bad_epochs": 0, "stopped": False, "history": [], "minutes": 0.0}
     if opts.resume:
-        state = _load_checkpoint(ckpt, model, optim, sched)
+        state = load_checkpoint(ckpt, model, optim, sched)
         if state["key"] != key:
             raise TrainingError(f"{ckpt}: the checkpoint was made with other annotations, labels or settings; "
                                 "delete it to start afresh")
@@ -332,7 +291,7 @@ def train_model(opts: TrainOptions, log: Callable[[str], None] = _log_stderr,
 
     def checkpoint() -> None:
         state["minutes"] = (time.time() - started) / 60
-        _save_checkpoint(ckpt, model, optim, sched, state)
+        save_checkpoint(ckpt, model, optim, sched, state)
 
     dev_f1 = state["history"][-1]["dev_f1"] if state["history"] else None
     while state["epoch"] < opts.epochs and not state["stopped"]:

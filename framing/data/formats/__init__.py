@@ -1,0 +1,1 @@
+"""One module per annotation format; :mod:`framing.data.annotations` is the registry."""
