@@ -15,6 +15,7 @@ script turns them into character offsets. The sentences are :func:`framing.pipel
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import sys
 from pathlib import Path
@@ -197,9 +198,32 @@ def build(plan: dict, passes: dict, texts: dict, adjudicated: dict[int, dict]) -
     print({k: len(v) for k, v in records.items()})
 
 
+def stats() -> str:
+    """The data card's tables (Markdown) from the built corpus files."""
+    from framing.data.framing_corpus import load_framing_corpus
+
+    docs = load_framing_corpus(OUT / "train.jsonl", OUT / "dev.jsonl")
+    lines = []
+    for split in ("train", "dev", "all"):
+        part = [d for d in docs if split in ("all", d.split)]
+        genres = collections.Counter(d.genre for d in part)
+        lines.append(f"- {split}: {len(part)} articles, {sum(d.words for d in part):,} words, "
+                     f"{len({d.source for d in part})} sources; genres {dict(sorted(genres.items()))}")
+    lines += ["", "| label | train writer | train quoted | dev writer | dev quoted |", "|---|---|---|---|---|"]
+    c = collections.Counter((d.split, s.label, s.voice) for d in docs for s in d.spans)
+    for label in FRAMING_LABELS:
+        lines.append(f"| {label} | " + " | ".join(str(c[(sp, label, v)]) for sp in ("train", "dev") for v in VOICES)
+                     + " |")
+    lines += ["", "| source | articles | dev |", "|---|---|---|"]
+    by = collections.Counter(d.source for d in docs)
+    dev = collections.Counter(d.source for d in docs if d.split == "dev")
+    lines += [f"| {src} | {n} | {dev[src]} |" for src, n in by.most_common()]
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["show", "check", "agreement", "disagreements", "build"])
+    ap.add_argument("command", choices=["show", "check", "agreement", "disagreements", "build", "stats"])
     ap.add_argument("args", nargs="*")
     ap.add_argument("--plan", type=Path, default=OUT / "plan.json")
     ap.add_argument("--raw", type=Path)
@@ -218,6 +242,9 @@ def main() -> None:
         print("\n".join(problems + [f"{len(recs)} documents, {sum(len(r['spans']) for r in recs.values())} marks, "
                                     f"{len(problems)} problems"]))
         sys.exit(1 if problems else 0)
+    if a.command == "stats":
+        print(stats())
+        return
     plan = json.loads(a.plan.read_text(encoding="utf-8"))
     passes, texts = read_all(plan, a.raw)
     if a.command == "agreement":
