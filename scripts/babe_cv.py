@@ -28,9 +28,9 @@ from framing.config import FramingConfig
 from framing.data.shared_corpora import read_babe
 from framing.evaluation.metrics import best_threshold, binary_counts, binary_macro_f1, bootstrap_ci
 from framing.modeling import FramingModel
+from framing.training.default_data import bucket  # noqa: I001
 from framing.training.examples import SentenceExample
 from framing.training.steps import sentence_probabilities
-from recipe_data import bucket  # noqa: I001
 
 
 def main() -> None:

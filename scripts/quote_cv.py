@@ -27,9 +27,9 @@ from framing.config import FramingConfig
 from framing.data.quote_corpus import QUOTE_LABELS
 from framing.evaluation.baselines import rule_is_scare
 from framing.modeling import FramingModel
+from framing.training.default_data import quote_examples_by_document  # noqa: I001
 from framing.training.examples import QuoteExample
 from framing.training.steps import loss, quote_probabilities
-from recipe_data import quote_examples_by_document  # noqa: I001
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "quotes" / "quotes.jsonl"
 

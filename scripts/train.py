@@ -27,14 +27,7 @@ from framing.data.quote_corpus import QUOTE_LABELS
 from framing.evaluation.baselines import rule_is_scare
 from framing.evaluation.metrics import best_threshold, span_report
 from framing.modeling import FramingModel
-from framing.training.steps import (
-    TAG_CLASS_WEIGHTS,
-    length_batches,
-    quote_probabilities,
-    sentence_probabilities,
-    train_step,
-)
-from recipe_data import (  # noqa: I001
+from framing.training.default_data import (  # noqa: I001
     babe_splits,
     ptc_documents,
     ptc_split,
@@ -42,6 +35,13 @@ from recipe_data import (  # noqa: I001
     seen_fingerprints,
     semeval2023_train_documents,
     tag_examples,
+)
+from framing.training.steps import (
+    TAG_CLASS_WEIGHTS,
+    length_batches,
+    quote_probabilities,
+    sentence_probabilities,
+    train_step,
 )
 
 QUOTES = Path(__file__).resolve().parent.parent / "data" / "quotes" / "quotes.jsonl"

@@ -352,3 +352,19 @@ def test_pick_skips_near_duplicates():
     texts = {"a": "The mayor resigned today. The mayor resigned today! Prices rose."}
     cands = [Candidate("a", 0, 0, 25, 0.9), Candidate("a", 1, 26, 51, 0.8), Candidate("a", 2, 52, 64, 0.1)]
     assert [c.index for c in pick(cands, texts, n=3)] == [0, 2]
+
+
+def test_a_trained_model_carries_thresholds_tuned_on_its_dev_data(tmp_path, tiny_model_dir):
+    """framing train tunes every threshold on the dev annotations (phrase F0.5 for spans, F1 for sentence labels)."""
+    from framing.data.annotations import read_annotations
+    from framing.training.thresholds import GRID, tune_thresholds
+
+    opts = options(tmp_path, tiny_model_dir, epochs=2)
+    out = train_model(opts, log=lambda line: None)
+    model = FramingModel.from_pretrained(out)
+    thresholds = model.config.thresholds
+    assert set(thresholds) == {"HEDGE", "UNVERIFIED"} and set(thresholds.values()) <= set(GRID)
+    assert thresholds != {"HEDGE": 0.5, "UNVERIFIED": 0.5}
+    # the saved thresholds are what tuning on the dev file gives for the saved weights
+    assert tune_thresholds(model, read_annotations(opts.dev).documents) == thresholds
+    assert "tuned on the same dev set" in (out / "README.md").read_text()

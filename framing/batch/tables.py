@@ -47,28 +47,41 @@ SENTENCE_SCHEMA = pa.schema([("doc_id", pa.string()), ("sentence", pa.int64()), 
                              ("biased", pa.bool_()), ("labels", pa.list_(pa.string())),
                              ("sentence_labels", pa.list_(pa.string()))])
 SPAN_SCHEMA = pa.schema([("doc_id", pa.string()), ("sentence", pa.int64()), ("start", pa.int64()),
-                         ("end", pa.int64()), ("text", pa.string()), ("label", pa.string()), ("score", pa.float64())])
+                         ("end", pa.int64()), ("text", pa.string()), ("label", pa.string()), ("score", pa.float64()),
+                         ("voice", pa.string())])
 
 
 def label_columns(labels: LabelSet) -> list[str]:
-    """The documents table's per-label columns: ``LABEL_count`` and ``LABEL_per_1k`` (per 1,000 sentences)."""
+    """The documents table's per-label columns: ``LABEL_count`` and ``LABEL_per_1k`` (per 1,000 sentences;
+    span labels count the writer voice), then ``LABEL_quoted_count`` and ``LABEL_quoted_per_1k`` for span
+    labels in quoted voice.
+
+    Example:
+        >>> from framing.labels import LabelSet
+        >>> label_columns(LabelSet(("L",), ("B",), {"L": "l", "B": "b"}))
+        ['L_count', 'L_per_1k', 'B_count', 'B_per_1k', 'L_quoted_count', 'L_quoted_per_1k']
+    """
     return [f"{label}{suffix}" for label in (*labels.span_labels, *labels.sentence_labels)
-            for suffix in ("_count", "_per_1k")]
+            for suffix in ("_count", "_per_1k")] + [f"{label}_quoted{suffix}" for label in labels.span_labels
+                                                    for suffix in ("_count", "_per_1k")]
 
 
 def document_rows(doc: CorpusDocument, result: DocumentResult, labels: LabelSet) -> tuple[dict, list[dict], list[dict]]:
     """The documents row, sentence rows and span rows of one scored document.
 
-    Span labels count spans; a sentence label (``BIASED``) counts the sentences that carry it.
+    Span labels count writer-voice spans in ``LABEL_count`` (the outlet's own framing) and quoted-voice
+    spans in ``LABEL_quoted_count``; a sentence label (``BIASED``) counts the sentences that carry it.
     ``_per_1k`` divides a count by the document's sentences, times 1,000.
     """
     n = len(result.sentences)
     counts = {label: 0 for label in (*labels.span_labels, *labels.sentence_labels)}
+    counts |= {f"{label}_quoted": 0 for label in labels.span_labels}
     for span in result.spans:
-        counts[span.label] = counts.get(span.label, 0) + 1
+        key = span.label if span.voice == "writer" else f"{span.label}_quoted"
+        counts[key] = counts.get(key, 0) + 1
     for label in labels.sentence_labels:
         counts[label] = sum(label in s.sentence_labels for s in result.sentences)
-    row = {"doc_id": doc.doc_id, **_meta(doc.meta, labels), "n_sentences": n}
+    row = {"doc_id": doc.doc_id, **_meta(doc.meta, labels), "n_sentences": n, "n_words": len(result.text.split())}
     for label in counts:
         row[f"{label}_count"] = counts[label]
         row[f"{label}_per_1k"] = 1000.0 * counts[label] / n if n else 0.0
@@ -77,7 +90,7 @@ def document_rows(doc: CorpusDocument, result: DocumentResult, labels: LabelSet)
                   "sentence_labels": list(s.sentence_labels)}
                  for k, s in enumerate(result.sentences)]
     spans = [{"doc_id": doc.doc_id, "sentence": s.sentence, "start": s.start, "end": s.end, "text": s.text,
-              "label": s.label, "score": float(s.score)} for s in result.spans]
+              "label": s.label, "score": float(s.score), "voice": s.voice} for s in result.spans]
     return row, sentences, spans
 
 
@@ -94,7 +107,7 @@ def error_row(doc: CorpusDocument) -> dict:
 
 def _meta(meta: dict, labels: LabelSet) -> dict:
     # a metadata column named like one of ours keeps its value under a meta_ prefix
-    ours = {"doc_id", "n_sentences", *label_columns(labels)}
+    ours = {"doc_id", "n_sentences", "n_words", *label_columns(labels)}
     return {(f"meta_{k}" if k in ours else k): v for k, v in meta.items()}
 
 

@@ -20,8 +20,12 @@ from framing.data.documents import read_document
 from framing.errors import FramingError
 
 
-def check(path: str, as_json: bool, model_dir: str | None, fail_on: list[str] | None = None) -> int:
-    """Run the model over one document and print it; returns 1 when a ``--fail-on`` rule is broken."""
+def check(path: str, as_json: bool, model_dir: str | None, fail_on: list[str] | None = None,
+          show_quoted: bool = False) -> int:
+    """Run the model over one document and print it; returns 1 when a ``--fail-on`` rule is broken.
+
+    The terminal shows writer-voice flags (``show_quoted`` adds those inside attributed quotations);
+    ``--json`` carries every flag with its ``voice``."""
     text = read_document(path)
     from rich.console import Console
 
@@ -38,7 +42,7 @@ def check(path: str, as_json: bool, model_dir: str | None, fail_on: list[str] | 
     else:
         from framing.cli.render import render
 
-        render(result, labels, Console(highlight=False))
+        render(result, labels, Console(highlight=False), show_quoted)
     broken = failures(result, rules, labels)
     for failure in broken:
         print(f"framing: fail: {failure.describe()}", file=sys.stderr)
@@ -89,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fail-on", action="append", metavar="LABEL[:THRESHOLD]",
                    help="exit 1 when LABEL is flagged (at or above THRESHOLD, if given); repeatable")
     p.add_argument("--compare", nargs=2, metavar=("OLD", "NEW"), help="show flags added and removed between drafts")
+    p.add_argument("--quoted", action="store_true",
+                   help="also show flags inside attributed quotations (the writer's own words are shown by default)")
     p = sub.add_parser("evaluate", help="measure a model on annotated data and write a report",
                        description="Formats (SPEC = FORMAT:PATH): ptc:ARTICLES_DIR,LABELS.tsv, "
                        "semeval2023:ARTICLES_DIR,SPANS.tsv, babe:FILE.csv, mbic:FILE.csv, jsonl:FILE.jsonl, "
@@ -171,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check" and args.compare:
             return compare_drafts(*args.compare, args.json, args.model)
         if args.command == "check":
-            return check(args.file, args.json, args.model, args.fail_on)
+            return check(args.file, args.json, args.model, args.fail_on, args.quoted)
         if args.command == "evaluate":
             return evaluate(args.model, args.data, args.out, args.update_model, args.int8)
         if args.command == "score":

@@ -41,35 +41,48 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def summary_lines(result: DocumentResult, sentence_labels: Sequence[str] = ("BIASED",)) -> list[str]:
-    flagged = {s.sentence for s in result.spans}
+def summary_lines(result: DocumentResult, sentence_labels: Sequence[str] = ("BIASED",),
+                  show_quoted: bool = False) -> list[str]:
+    """The closing summary: writer-voice flags (and quoted ones, shown or counted), sentence labels."""
+    shown = result.spans_in(None if show_quoted else "writer")
+    flagged = {s.sentence for s in shown}
     n = _plural(len(result.sentences), "sentence")
     parts = []
     for label in sentence_labels:
         k = sum(label in s.sentence_labels or (label == "BIASED" and s.biased) for s in result.sentences)
         verb = "reads" if k == 1 else "read"
         parts.append(f"{k} of {n} {verb} as biased" if label == "BIASED" else f"{k} of {n} carry {label}")
-    flags = f"{_plural(len(result.spans), 'flag')} in {_plural(len(flagged), 'sentence')}"
+    flags = f"{_plural(len(shown), 'flag')} in {_plural(len(flagged), 'sentence')}"
+    quoted = len(result.spans_in("quoted"))
+    if quoted and not show_quoted:
+        flags += f" ({quoted} more in quoted words; --quoted shows them)"
     return [f"{'; '.join([flags, *parts])}."]
 
 
-def render(result: DocumentResult, labels: LabelSet, console: Console) -> None:
-    """Print the article with flagged spans highlighted, the flags with reasons, and a sentence table."""
+def render(result: DocumentResult, labels: LabelSet, console: Console, show_quoted: bool = False) -> None:
+    """Print the article with flagged spans highlighted, the flags with reasons, and a sentence table.
+
+    Writer-voice flags only, unless ``show_quoted``: then flags inside attributed quotations are shown
+    too, underlined, with their voice in the flag table.
+    """
+    spans = result.spans_in(None if show_quoted else "writer")
     text = Text(result.text)
-    for span in result.spans:
-        text.stylize(colour(span.label, labels), span.start, span.end)
+    for span in spans:
+        style = colour(span.label, labels) + (" underline" if span.voice == "quoted" else "")
+        text.stylize(style, span.start, span.end)
     console.print(text)
     console.print()
-    used = [lab for lab in labels.span_labels if any(s.label == lab for s in result.spans)]
+    used = [lab for lab in labels.span_labels if any(s.label == lab for s in spans)]
     for lab in used:
         console.print(Text(f" {lab} ", style=colour(lab, labels)), Text(labels.description(lab), style="dim"))
-    if result.spans:
+    if spans:
         console.print()
         flags = Table(title="Flags", show_lines=False)
-        for col in ("sentence", "label", "text", "confidence"):
+        for col in ("sentence", "label", "text", "confidence", *(["voice"] if show_quoted else [])):
             flags.add_column(col)
-        for s in result.spans:
-            flags.add_row(str(s.sentence + 1), Text(s.label, style=colour(s.label, labels)), s.text, f"{s.score:.2f}")
+        for s in spans:
+            flags.add_row(str(s.sentence + 1), Text(s.label, style=colour(s.label, labels)), s.text, f"{s.score:.2f}",
+                          *([s.voice] if show_quoted else []))
         console.print(flags)
     table = Table(title="Sentences")
     # the default model's one sentence label keeps its familiar columns; other label sets get one per label
@@ -86,5 +99,5 @@ def render(result: DocumentResult, labels: LabelSet, console: Console) -> None:
             cells = [f"{s.bias:.2f}", "yes" if s.biased else ""]
         table.add_row(str(i), *cells, ", ".join(s.labels), short)
     console.print(table)
-    for line in summary_lines(result, labels.sentence_labels):
+    for line in summary_lines(result, labels.sentence_labels, show_quoted):
         console.print(line)

@@ -23,12 +23,14 @@ class AnnotationFormatError(FramingError, ValueError):
 
 
 class SpanAnnotation(NamedTuple):
-    """A labelled span ``text[start:end]``; ``where`` locates it when that is more precise than its document."""
+    """A labelled span ``text[start:end]``; ``where`` locates it when that is more precise than its document;
+    ``voice`` is ``writer`` (the default) or ``quoted`` (inside an attributed quotation)."""
 
     start: int
     end: int
     label: str
     where: str = ""
+    voice: str = "writer"
 
 
 class UnitLabels(NamedTuple):

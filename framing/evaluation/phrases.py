@@ -44,13 +44,13 @@ class PhraseDoc:
         return len(self.text.split())
 
 
-def _counts(pred: Sequence[Phrase], gold: Sequence[Phrase], label: str | None, voice: str) -> np.ndarray:
+def phrase_counts(pred: Sequence[Phrase], gold: Sequence[Phrase], label: str | None, voice: str) -> np.ndarray:
     """``[n_pred, n_gold, hit_pred, hit_gold]`` for one document, one label (None: any) and voice."""
     def keep(p: Phrase) -> bool:
         return (label is None or p[2] == label) and (voice == "all" or p[3] == voice)
 
     if label is None:  # any label: a hit must still match the label
-        rows = [_counts(pred, gold, lab, voice) for lab in sorted({p[2] for p in (*pred, *gold)})]
+        rows = [phrase_counts(pred, gold, lab, voice) for lab in sorted({p[2] for p in (*pred, *gold)})]
         return np.sum(rows, axis=0) if rows else np.zeros(4)
     c = span_counts([p[:2] for p in pred if keep(p)], [g[:2] for g in gold if keep(g)])
     return c[[0, 1, 5, 6]]
@@ -66,10 +66,20 @@ def _recall(c: np.ndarray) -> np.ndarray:
         return np.nan_to_num(c[..., 3] / c[..., 1])
 
 
-def _f1(c: np.ndarray) -> np.ndarray:
+def f_beta(c: np.ndarray, beta: float = 1.0) -> np.ndarray:
+    """F-beta of summed phrase counts ``[n_pred, n_gold, hit_pred, hit_gold]`` (beta 0.5 weighs precision more).
+
+    Example:
+        >>> float(f_beta(np.array([4, 2, 2, 2]), 0.5))  # P 0.5, R 1.0
+        0.5555555555555556
+    """
     p, r = _precision(c), _recall(c)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.nan_to_num(2 * p * r / (p + r))
+        return np.nan_to_num((1 + beta**2) * p * r / (beta**2 * p + r))
+
+
+def _f1(c: np.ndarray) -> np.ndarray:
+    return f_beta(c, 1.0)
 
 
 def _per_1k(which: int):
@@ -101,8 +111,9 @@ def phrase_section(docs: Sequence[PhraseDoc], preds: Sequence[Sequence[Phrase]],
     label_set = set(labels)
 
     def rows(pred_sets, label, voice) -> np.ndarray:
-        return np.array([_counts([p for p in pr if p[2] in label_set], [g for g in d.phrases if g[2] in label_set],
-                                 label, voice) for d, pr in zip(docs, pred_sets)]).reshape(len(docs), 4)
+        return np.array([phrase_counts([p for p in pr if p[2] in label_set],
+                                       [g for g in d.phrases if g[2] in label_set], label, voice)
+                         for d, pr in zip(docs, pred_sets)]).reshape(len(docs), 4)
 
     out: dict = {"matching": "overlap, same label (and voice)", "documents": len(docs), "words": int(words.sum()),
                  "labels": {}, "micro": {}, "density": {}}

@@ -13,11 +13,17 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 TAG_O, TAG_B, TAG_I = 0, 1, 2
+# Words a flag never starts or ends with: "the regime" is flagged as "regime".
+EDGE_WORDS = frozenset({"a", "an", "the", "and", "or", "but", "nor", "of", "for", "by", "with", "in", "on", "at",
+                        "from", "as", "this", "that", "these", "those", "its", "their", "his", "her", "our"})
+_WORD = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")
 
 
 def word_starts(word_ids: Sequence[int | None]) -> list[tuple[int, list[int]]]:
@@ -46,6 +52,28 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and not text[end - 1].isalnum():
         end -= 1
     return start, end
+
+
+def snap_phrase(text: str, start: int, end: int) -> tuple[int, int]:
+    """Snap a flag to a whole phrase: trim punctuation and leading or trailing articles, conjunctions and
+    prepositions; a flag made only of function words (scikit-learn's English stop words) becomes empty.
+
+    Example:
+        >>> t = "By the regime of"
+        >>> [t[a:b] for a, b in (snap_phrase(t, 0, 16), snap_phrase(t, 0, 2))]
+        ['regime', '']
+    """
+    start, end = trim_span(text, start, end)
+    words = [(m.start() + start, m.end() + start) for m in _WORD.finditer(text[start:end])]
+    if not words or all(text[a:b].lower() in ENGLISH_STOP_WORDS for a, b in words):
+        return start, start
+    while words and text[words[0][0]:words[0][1]].lower() in EDGE_WORDS:
+        words.pop(0)
+    while words and text[words[-1][0]:words[-1][1]].lower() in EDGE_WORDS:
+        words.pop()
+    if not words:
+        return start, start
+    return trim_span(text, words[0][0], words[-1][1])
 
 
 def word_units(
@@ -98,8 +126,8 @@ def spans_from_units(
     """``(start, end, label, score)`` spans: consecutive units whose ``inside`` reaches the label's
     threshold, split where a unit ``begins`` a new span, scored by the mean ``inside``.
 
-    Given the ``text``, spans are trimmed of punctuation at both ends (a lone quotation mark is
-    not a loaded term) and spans with no letter or digit are dropped.
+    Given the ``text``, spans are snapped to whole phrases (:func:`snap_phrase`): punctuation and edge
+    function words trimmed, spans of function words or no letter or digit dropped.
     """
     spans: list[tuple[int, int, str, float]] = []
     for k, label in enumerate(labels):
@@ -113,7 +141,7 @@ def spans_from_units(
             score = float(np.mean(inside[current, k]))
             current.clear()
             if text is not None:
-                start, end = trim_span(text, start, end)
+                start, end = snap_phrase(text, start, end)
             if end > start:
                 spans.append((start, end, label, round(score, 4)))
 

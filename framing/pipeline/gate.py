@@ -46,22 +46,24 @@ class Failure:
 
 
 def failures(result: DocumentResult, rules: list[tuple[str, float | None]], labels: LabelSet) -> list[Failure]:
-    """The rules that ``result`` breaks. A rule with no threshold fails on any flag the model reports;
-    one with a threshold fails on scores at or above it (for a sentence label, the sentence's probability)."""
+    """The rules that ``result`` breaks. A rule with no threshold fails on any writer-voice flag the model
+    reports (words quoted from a source are not the draft's framing); one with a threshold fails on scores
+    at or above it (for a sentence label, the sentence's probability)."""
     out = []
     for label, threshold in rules:
         if label in labels.sentence_labels:
             hits = [s.text for s in result.sentences if (label in s.sentence_labels if threshold is None
                                                          else s.sentence_scores[label] >= threshold)]
         else:
-            hits = [s.text for s in result.spans if s.label == label and (threshold is None or s.score >= threshold)]
+            hits = [s.text for s in result.spans_in("writer")
+                    if s.label == label and (threshold is None or s.score >= threshold)]
         if hits:
             out.append(Failure(label, threshold, hits))
     return out
 
 
 def compare(old: DocumentResult, new: DocumentResult) -> tuple[list[Span], list[Span]]:
-    """Flags added in ``new`` and removed from ``old``, matching flags by label and text (offsets move).
+    """Writer-voice flags added in ``new`` and removed from ``old``, matched by label and text (offsets move).
 
     Example:
         >>> a = DocumentResult("x", [], [Span(0, 3, "the", "LOADED_LANGUAGE", 0.9, 0)])
@@ -82,4 +84,5 @@ def compare(old: DocumentResult, new: DocumentResult) -> tuple[list[Span], list[
                 out.append(s)
         return out
 
-    return (unmatched(new.spans, Counter(map(key, old.spans))), unmatched(old.spans, Counter(map(key, new.spans))))
+    old_flags, new_flags = old.spans_in("writer"), new.spans_in("writer")  # the draft's own framing
+    return unmatched(new_flags, Counter(map(key, old_flags))), unmatched(old_flags, Counter(map(key, new_flags)))

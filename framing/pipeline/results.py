@@ -10,10 +10,16 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+VOICES = ("writer", "quoted")
+
 
 @dataclass(frozen=True)
 class Span:
-    """A flagged phrase: ``text == document[start:end]``; ``sentence`` indexes ``DocumentResult.sentences``."""
+    """A flagged phrase: ``text == document[start:end]``; ``sentence`` indexes ``DocumentResult.sentences``.
+
+    ``voice`` is ``"writer"`` (the writer's own words) or ``"quoted"`` (inside a quotation attributed to
+    a source): counts of an outlet's framing use the writer voice.
+    """
 
     start: int
     end: int
@@ -21,6 +27,7 @@ class Span:
     label: str
     score: float
     sentence: int
+    voice: str = "writer"
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,16 @@ class DocumentResult:
     text: str
     sentences: list[Sentence]
     spans: list[Span]
+
+    def spans_in(self, voice: str | None = "writer") -> list[Span]:
+        """The flags in one voice (``None``: all of them).
+
+        Example:
+            >>> r = DocumentResult("a b", [], [Span(0, 1, "a", "L", 0.9, 0), Span(2, 3, "b", "L", 0.9, 0, "quoted")])
+            >>> [s.text for s in r.spans_in("writer")], len(r.spans_in(None))
+            (['a'], 2)
+        """
+        return [s for s in self.spans if voice is None or s.voice == voice]
 
     def to_dict(self) -> dict:
         """JSON-ready dict (the document text itself is not repeated)."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from framing.pipeline.decode import spans_from_units, trim_span
+from framing.pipeline.decode import snap_phrase, spans_from_units, trim_span
 from framing.pipeline.quotes import Quote
 from framing.pipeline.results import DocumentResult, Sentence, Span
 
@@ -55,13 +55,37 @@ class DocumentScores:
     sentences: list[SentenceScores]
 
 
+ATTRIBUTED = "DIRECT"  # the quote class of a verbatim quotation attributed to a source
+
+
+def attributed_quotations(scores: DocumentScores, quote_classes: Sequence[str]) -> list[tuple[int, int]]:
+    """The inner ``(start, end)`` of every quotation the quote head calls attributed (its most likely class)."""
+    if ATTRIBUTED not in quote_classes:
+        return []
+    k = list(quote_classes).index(ATTRIBUTED)
+    return [(q.inner_start, q.inner_end) for s in scores.sentences for q, p in zip(s.quotes, s.quote_probs)
+            if len(p) and int(np.argmax(p)) == k]
+
+
+def voice_of(start: int, end: int, quotations: Sequence[tuple[int, int]]) -> str:
+    """``"quoted"`` when most of ``start:end`` lies inside an attributed quotation, else ``"writer"``.
+
+    Example:
+        >>> voice_of(10, 15, [(8, 30)]), voice_of(2, 6, [(8, 30)])
+        ('quoted', 'writer')
+    """
+    inside = sum(max(0, min(end, b) - max(start, a)) for a, b in quotations)
+    return "quoted" if 2 * inside > end - start else "writer"
+
+
 def decode_document(scores: DocumentScores, labelset, quote_classes: Sequence[str], thresholds: dict[str, float]
                     ) -> DocumentResult:
-    """Flags of a whole document at ``thresholds`` (one per span and sentence label)."""
+    """Flags of a whole document at ``thresholds`` (one per span and sentence label), each with its voice."""
     text = scores.text
     tagged = labelset.tagged_labels
     name = labelset.sentence_labels[0] if labelset.sentence_labels else None
     scare = quote_classes.index("SCARE") if labelset.quote_label else -1
+    quotations = attributed_quotations(scores, quote_classes) if labelset.quote_label else []
     sentences, spans = [], []
     for k, s in enumerate(scores.sentences):
         local = spans_from_units(s.units, s.inside, s.begins, tagged, thresholds, text)
@@ -69,10 +93,10 @@ def decode_document(scores: DocumentScores, labelset, quote_classes: Sequence[st
             for q, p in zip(s.quotes, s.quote_probs[:, scare] if len(s.quotes) else []):
                 if p >= thresholds[labelset.quote_label]:
                     start, end = trim_span(text, q.inner_start, min(q.inner_end, s.end))
-                    if end > start:
+                    if end > start and snap_phrase(text, start, end)[1] > start:
                         local.append((start, end, labelset.quote_label, round(float(p), 4)))
         local.sort(key=lambda x: (x[0], x[1], x[2]))
-        spans += [Span(a, b, text[a:b], label, score, k) for a, b, label, score in local]
+        spans += [Span(a, b, text[a:b], label, score, k, voice_of(a, b, quotations)) for a, b, label, score in local]
         raw = dict(zip(labelset.sentence_labels, map(float, s.sentence)))
         carried = [label for label, p in raw.items() if p >= thresholds[label]]
         probs = {label: round(p, 4) for label, p in raw.items()}

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import random
 import shutil
 import sys
 import time
@@ -32,26 +31,20 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from safetensors.torch import load_file
 from sklearn.metrics import f1_score
-from tqdm import tqdm
 
 from framing.config import FramingConfig
 from framing.data.annotations import AnnotatedDocument, Imported, read_annotations
 from framing.data.gold import fingerprint
 from framing.data.validation import MIN_EXAMPLES, ValidationReport, validate
-from framing.errors import FramingError, UsageError
 from framing.evaluation.metrics import span_report
 from framing.labels import LabelSet, LabelSetError
-from framing.modeling import WEIGHTS_NAME, FramingModel
+from framing.modeling import FramingModel
 from framing.pipeline.segment import split_sentences
-from framing.training.checkpoint import load_checkpoint, save_checkpoint
 from framing.training.examples import SentenceExample, TagExample
-from framing.training.steps import TAG_CLASS_WEIGHTS, length_batches, sentence_label_probabilities, train_step
-
-
-class TrainingError(FramingError, ValueError):
-    """A training run that cannot start or continue; the message says why and what to do."""
+from framing.training.loop import LoopOptions, TrainingError, epoch_plan, fit
+from framing.training.steps import TAG_CLASS_WEIGHTS, sentence_label_probabilities
+from framing.training.thresholds import tune_thresholds
 
 
 @dataclass
@@ -82,13 +75,13 @@ class TrainOptions:
     checkpoint_minutes: float = 5.0
 
     def __post_init__(self) -> None:
-        for name in ("epochs", "patience", "batch_size"):
-            if getattr(self, name) < 1:
-                raise UsageError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
-        if not 0 < self.lr < 1:
-            raise UsageError(f"--lr must be between 0 and 1, got {self.lr}")
-        if self.checkpoint_minutes < 0:
-            raise UsageError(f"--checkpoint-minutes must not be negative, got {self.checkpoint_minutes}")
+        self.loop_options()  # refuses bad values before anything is read
+
+    def loop_options(self) -> LoopOptions:
+        """The training-loop settings of this run."""
+        return LoopOptions(epochs=self.epochs, patience=self.patience, batch_size=self.batch_size, lr=self.lr,
+                           seed=self.seed, checkpoint_dir=self.checkpoint_dir,
+                           checkpoint_minutes=self.checkpoint_minutes)
 
     @property
     def checkpoint_dir(self) -> Path:
@@ -215,14 +208,6 @@ def _data_key(labelset: LabelSet, train: Imported, dev: Imported, opts: TrainOpt
 # ---- the run ---------------------------------------------------------------------------
 
 
-def _epoch_plan(data: dict[str, list], size: int, seed: int, epoch: int) -> list[tuple[str, list[int]]]:
-    rng = random.Random(seed * 1_000 + epoch)  # each epoch's batches are fixed, so a resumed epoch matches
-    plan = [(task, batch) for task, xs in data.items() if xs
-            for batch in length_batches([len(x.text) for x in xs], size, rng)]
-    rng.shuffle(plan)
-    return plan
-
-
 def _log_stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
@@ -257,94 +242,27 @@ def train_model(opts: TrainOptions, log: Callable[[str], None] = _log_stderr,
                             "(listed above); nothing was trained")
     if opts.dry_run:
         return report
-    usable = (ckpt / "last").is_dir() or (ckpt / "last.old").is_dir()
-    if opts.resume and not usable:
-        raise TrainingError(f"{ckpt}: no checkpoint to resume from; run without --resume")
-    if not opts.resume and usable:
-        raise TrainingError(f"{ckpt}: an interrupted run left a checkpoint; continue it with --resume or delete it")
-    if ckpt.exists() and not usable:
-        shutil.rmtree(ckpt)  # stopped while writing its first checkpoint: nothing there to continue from
-
-    torch.manual_seed(opts.seed)
+    torch.manual_seed(opts.seed)  # the new heads' initial weights
     model = start_model(labelset, opts.base)
     data = {"tag": tag_examples(train.documents) if labelset.tagged_labels else [],
             "sent": sentence_examples(train.documents, labelset)}
-    steps_per_epoch = len(_epoch_plan(data, opts.batch_size, opts.seed, 0))
-    params = [p for p in model.network.parameters() if p.requires_grad]
-    optim = torch.optim.AdamW(params, lr=opts.lr, weight_decay=0.01)
-    total = steps_per_epoch * opts.epochs
-    warmup = max(1, int(0.05 * total))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        optim, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
-    key = _data_key(labelset, train, dev, opts)
-    state = {"key": key, "epoch": 0, "step": 0, "global_step": 0, "best_f1": -1.0, "best_epoch": 0,
-             "bad_epochs": 0, "stopped": False, "history": [], "minutes": 0.0}
-    if opts.resume:
-        state = load_checkpoint(ckpt, model, optim, sched)
-        if state["key"] != key:
-            raise TrainingError(f"{ckpt}: the checkpoint was made with other annotations, labels or settings; "
-                                "delete it to start afresh")
-        log(f"framing: resuming from {ckpt} at epoch {state['epoch'] + 1}, step {state['step']}")
+    loop = opts.loop_options()
     log(f"framing: training on {len(data['tag'])} sentences for span labels and {len(data['sent'])} "
-        f"for sentence labels; {steps_per_epoch} steps per epoch, at most {opts.epochs} epochs")
-    started, saved = time.time() - state["minutes"] * 60, time.time()
-
-    def checkpoint() -> None:
-        state["minutes"] = (time.time() - started) / 60
-        save_checkpoint(ckpt, model, optim, sched, state)
-
-    dev_f1 = state["history"][-1]["dev_f1"] if state["history"] else None
-    while state["epoch"] < opts.epochs and not state["stopped"]:
-        epoch = state["epoch"]
-        plan = _epoch_plan(data, opts.batch_size, opts.seed, epoch)
-        if state["step"] == 0:
-            torch.manual_seed(opts.seed * 1_000 + epoch)
-        model.train()
-        bar = tqdm(total=len(plan), initial=state["step"], desc=f"epoch {epoch + 1}/{opts.epochs}",
-                   mininterval=1, file=sys.stderr, dynamic_ncols=True)
-        running = None
-        for task, idx in plan[state["step"] :]:
-            value = train_step(model, task, [data[task][i] for i in idx], params, optim, sched)
-            running = value if running is None else 0.9 * running + 0.1 * value
-            state["step"] += 1
-            state["global_step"] += 1
-            bar.update(1)
-            bar.set_postfix({"loss": f"{running:.3f}", "dev_f1": "-" if dev_f1 is None else f"{dev_f1:.3f}"})
-            if time.time() - saved >= opts.checkpoint_minutes * 60 and state["step"] < len(plan):
-                checkpoint()
-                saved = time.time()
-            if on_step is not None:
-                on_step(state["global_step"])
-        metrics = dev_metrics(model, dev.documents)
-        dev_f1 = metrics["dev_f1"]
-        bar.set_postfix({"loss": "-" if running is None else f"{running:.3f}", "dev_f1": f"{dev_f1:.3f}"})
-        bar.close()
-        improved = dev_f1 > state["best_f1"]
-        if improved:
-            state.update(best_f1=dev_f1, best_epoch=epoch + 1, bad_epochs=0)
-            model.save_pretrained(ckpt / "best")
-        else:
-            state["bad_epochs"] += 1
-        state["history"].append({"epoch": epoch + 1, "loss": None if running is None else round(running, 4),
-                                 "dev_f1": round(dev_f1, 4)})
-        log(f"epoch {epoch + 1}: loss {running if running is not None else float('nan'):.3f}, dev F1 {dev_f1:.3f}"
-            + (" (best so far)" if improved else f" (best {state['best_f1']:.3f} at epoch {state['best_epoch']})"))
-        state.update(epoch=epoch + 1, step=0, stopped=state["bad_epochs"] >= opts.patience)
-        if state["stopped"]:
-            log(f"framing: no better dev F1 for {opts.patience} epochs; stopping early")
-        checkpoint()
-        saved = time.time()
-
-    model.network.load_state_dict(load_file(ckpt / "best" / WEIGHTS_NAME), strict=False)
+        f"for sentence labels; {len(epoch_plan(data, loop, 0))} steps per epoch, at most {opts.epochs} epochs")
+    result = fit(model, data, loop, lambda m: dev_metrics(m, dev.documents)["dev_f1"], resume=opts.resume,
+                 key=_data_key(labelset, train, dev, opts), log=log, on_step=on_step)
+    tuned = tune_thresholds(model, dev.documents)
+    model.config.thresholds.update(tuned)
     metrics = dev_metrics(model, dev.documents)
     cfg = model.config
     cfg.metrics = metrics | {
         "spans_data": f"dev: {opts.dev}, {len(dev.documents)} documents",
         "note": (f"Mean dev F1 over the labels with dev examples: {metrics['dev_f1']:.3f}. Dev figures at the "
-                 "thresholds in the table above (0.5, not tuned). The dev set chose the best epoch, so these "
-                 "figures are slightly optimistic; measure on held-out data with framing evaluate."),
+                 "thresholds in the table above, tuned on the same dev set (phrase-level F0.5 for span labels, "
+                 "F1 for sentence labels), which also chose the best epoch: these figures are optimistic; "
+                 "measure on held-out data with framing evaluate."),
     }
-    minutes = (time.time() - started) / 60
+    minutes = result.minutes
     cfg.training = {
         "command": "framing train " + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in asdict(opts).items()
                                                if v not in (None, False) and k != "dry_run"),
@@ -357,7 +275,8 @@ def train_model(opts: TrainOptions, log: Callable[[str], None] = _log_stderr,
                             "patience": opts.patience, "lora_rank": cfg.lora_rank, "lora_alpha": cfg.lora_alpha,
                             "tag_class_weights": TAG_CLASS_WEIGHTS, "seed": opts.seed,
                             "threads": torch.get_num_threads()},
-        "epochs_run": state["epoch"], "best_epoch": state["best_epoch"], "history": state["history"],
+        "epochs_run": result.epochs_run, "best_epoch": result.best_epoch,
+        "history": [{"epoch": h["epoch"], "loss": h["loss"], "dev_f1": h["score"]} for h in result.history],
         "train_minutes": round(minutes, 1), "total_minutes": round((time.time() - t0) / 60, 1),
     }
     seen = {k: set(v) for k, v in model.seen.items()}
@@ -369,8 +288,8 @@ def train_model(opts: TrainOptions, log: Callable[[str], None] = _log_stderr,
     if out.exists():
         out.rmdir()  # checked empty above
     os.replace(tmp, out)
-    shutil.rmtree(ckpt)
-    log(f"framing: best dev F1 {state['best_f1']:.3f} at epoch {state['best_epoch']}; model written to {out} "
+    shutil.rmtree(ckpt, ignore_errors=True)
+    log(f"framing: best dev F1 {result.best_score:.3f} at epoch {result.best_epoch}; model written to {out} "
         f"({minutes:.1f} min)")
     return out
 

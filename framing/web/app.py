@@ -65,6 +65,8 @@ class SpanOut(BaseModel):
     label: str
     score: float
     sentence: int = Field(description="index into sentences")
+    voice: str = Field("writer", description="'writer' (the writer's own words) or 'quoted' (inside an "
+                       "attributed quotation)")
 
 
 class SentenceOut(BaseModel):

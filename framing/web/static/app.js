@@ -16,6 +16,7 @@ const state = {
   result: null,        // /api/analyze response
   dismissed: new Set(),
   sensitivity: 0,
+  showQuoted: false,   // flags inside attributed quotations (voice "quoted") are hidden by default
 };
 
 const $ = (id) => document.getElementById(id);
@@ -45,7 +46,8 @@ function describe(name) {
 function pct(x) { return Math.round(x * 100) + "%"; }
 function flagKey(s) { return `${s.start}:${s.end}:${s.label}`; }
 function visibleSpans() {
-  return state.result.spans.map((s, id) => ({ ...s, id })).filter((s) => !state.dismissed.has(flagKey(s)));
+  return state.result.spans.map((s, id) => ({ ...s, id }))
+    .filter((s) => !state.dismissed.has(flagKey(s)) && (state.showQuoted || s.voice !== "quoted"));
 }
 function plural(n, word) { return `${n} ${word}${n === 1 ? "" : "s"}`; }
 
@@ -152,14 +154,15 @@ function appendSegments(node, sentence, spans) {
     const covering = spans.filter((s) => s.start <= a && s.end >= b);
     if (!covering.length) { node.append(text.slice(a, b)); continue; }
     const top = covering.reduce((x, y) => (y.score > x.score ? y : x));
-    const mark = el("mark", { class: "flag " + colourClass(top.label), "data-span": String(top.id),
-                              "data-label": top.label });
+    const mark = el("mark", { class: "flag " + colourClass(top.label) + (top.voice === "quoted" ? " quoted" : ""),
+                              "data-span": String(top.id), "data-label": top.label });
     mark.append(text.slice(a, b));
     if (a === top.start) {
       mark.id = "flag-" + top.id;
       mark.tabIndex = 0;
       mark.setAttribute("aria-label",
-        `${text.slice(top.start, top.end)}: ${human(top.label)}, confidence ${pct(top.score)}`);
+        `${text.slice(top.start, top.end)}: ${human(top.label)}${top.voice === "quoted" ? " (in a quotation)" : ""}, ` +
+        `confidence ${pct(top.score)}`);
     }
     if (b === top.end) mark.dataset.tag = shortName(top.label);
     node.append(mark);
@@ -315,7 +318,7 @@ function markdown() {
     for (const s of biased) lines.push(`- sentence ${s.i + 1} (${words.score} ${s.bias.toFixed(2)}): \u201c${mdEscape(s.text)}\u201d`);
     lines.push("");
   }
-  const nDismissed = state.result.spans.length - spans.length;
+  const nDismissed = state.result.spans.filter((s) => state.dismissed.has(flagKey(s))).length;
   if (nDismissed) lines.push(`_${plural(nDismissed, "flag")} dismissed by the reader._`, "");
   return lines.join("\n");
 }
@@ -360,6 +363,10 @@ async function init() {
     $("sensitivity-value").textContent = level;
     e.target.setAttribute("aria-valuetext", level);
     if (state.result) analyze(state.text);
+  });
+  $("show-quoted").addEventListener("change", (e) => {
+    state.showQuoted = e.target.checked;
+    if (state.result) { renderText(); renderFindings(); }
   });
   $("restore").addEventListener("click", () => { state.dismissed.clear(); renderText(); renderFindings(); });
   $("copy").addEventListener("click", copyMarkdown);
