@@ -4,7 +4,7 @@
 
 The published BABE figure (Spinde et al. 2021, macro-F1 0.804) is a 5-fold cross-validation,
 so this one is too: folds grouped by article link and stratified by label (the same folds as
-scripts/recipe_data.py), one model per fold trained from the base encoder with the default model's
+framing/training/default_data.py), one model per fold trained from the base encoder with the default model's
 LoRA settings on the sentence task alone. In each fold 10% of the training articles are held
 back to tune the threshold; the held-out fold is scored once. Out-of-fold predictions are pooled
 for macro-F1 with a 95% bootstrap interval over articles; per-fold figures give the spread.
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import time
 from pathlib import Path
 
@@ -22,7 +21,6 @@ import numpy as np
 import torch
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedGroupKFold
-from train import batches, fit
 
 from framing.config import FramingConfig
 from framing.data.shared_corpora import read_babe
@@ -30,6 +28,7 @@ from framing.evaluation.metrics import best_threshold, binary_counts, binary_mac
 from framing.modeling import FramingModel
 from framing.training.default_data import bucket  # noqa: I001
 from framing.training.examples import SentenceExample
+from framing.training.loop import LoopOptions, fit
 from framing.training.steps import sentence_probabilities
 
 
@@ -54,13 +53,10 @@ def main() -> None:
         tune_idx = [i for i in train_idx if bucket("babe-cv" + groups[i]) == 0]
         fit_idx = [i for i in train_idx if bucket("babe-cv" + groups[i]) != 0]
         torch.manual_seed(args.seed + k)
-        rng = random.Random(args.seed + k)
         model = FramingModel.from_base(FramingConfig())
-        model.train()
         train = [SentenceExample(rows[i]["text"], float(y[i])) for i in fit_idx]
-        plan = batches([len(e.text) for e in train], args.batch_size, args.epochs, rng, "sent")
-        rng.shuffle(plan)
-        fit(model, plan, {"sent": train}, args.lr)
+        fit(model, {"sent": train}, LoopOptions(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+                                                seed=args.seed + k), log=lambda line: None)
         threshold = best_threshold(sentence_probabilities(model, [rows[i]["text"] for i in tune_idx]), y[tune_idx])[0]
         prob = sentence_probabilities(model, [rows[i]["text"] for i in test_idx])
         oof[test_idx], oof_05[test_idx] = prob >= threshold, prob >= 0.5

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import time
 from pathlib import Path
 
@@ -21,7 +20,6 @@ import numpy as np
 import torch
 from sklearn.metrics import classification_report, confusion_matrix, precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
-from tqdm import tqdm
 
 from framing.config import FramingConfig
 from framing.data.quote_corpus import QUOTE_LABELS
@@ -29,32 +27,17 @@ from framing.evaluation.baselines import rule_is_scare
 from framing.modeling import FramingModel
 from framing.training.default_data import quote_examples_by_document  # noqa: I001
 from framing.training.examples import QuoteExample
-from framing.training.steps import loss, quote_probabilities
+from framing.training.loop import LoopOptions, fit
+from framing.training.steps import quote_probabilities
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "quotes" / "quotes.jsonl"
 
 
 def train_fold(train: list[QuoteExample], epochs: int, batch_size: int, lr: float, seed: int) -> FramingModel:
     torch.manual_seed(seed)
-    rng = random.Random(seed)
     model = FramingModel.from_base(FramingConfig())
-    model.train()
-    order = sorted(range(len(train)), key=lambda i: len(train[i].text))
-    batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
-    params = [p for p in model.network.parameters() if p.requires_grad]
-    optim = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
-    steps = epochs * len(batches)
-    sched = torch.optim.lr_scheduler.LambdaLR(optim, lambda s: min(1.0, (s + 1) / (0.05 * steps)) * (1 - s / steps))
-    for _ in range(epochs):
-        rng.shuffle(batches)
-        for idx in tqdm(batches, desc="fold", mininterval=10, leave=False):
-            value = loss(model, "quote", [train[i] for i in idx])
-            value.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            optim.step()
-            sched.step()
-            optim.zero_grad()
-    model.network.eval()
+    fit(model, {"quote": train}, LoopOptions(epochs=epochs, batch_size=batch_size, lr=lr, seed=seed),
+        log=lambda line: None)
     return model
 
 

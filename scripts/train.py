@@ -1,11 +1,14 @@
-"""Retrain the default model from ../shared/data and write models/framing-default/.
+"""Retrain the default model from ../shared/data and data/, in two stages, and write models/framing-default/.
 
-    python scripts/train.py --out models/framing-default
+    python scripts/train.py --stage ptc --out models/stage1            # PTC + BABE + quotes, from the base encoder
+    python scripts/train.py --stage news --base models/stage1 --out models/framing-default
 
-Multi-task LoRA fine-tuning of all-MiniLM-L6-v2 with one shared encoder pass:
-PTC train (technique spans), BABE (sentence bias) and data/quotes (quotation marks).
-Thresholds are tuned on held-back "tune" splits; metrics are reported on dev splits
-the model never saw (PTC dev articles, a BABE fold, quote documents). Fixed seed.
+Stage 1: multi-task LoRA fine-tuning of all-MiniLM-L6-v2 with one shared encoder pass: PTC train
+(technique spans), BABE (sentence bias) and data/quotes (quotation marks); thresholds tuned on
+held-back tune splits. Stage 2 (:mod:`framing.training.news_recipe`): the news framing corpus, with
+BABE and quotes replayed; span thresholds tuned for phrase-level F0.5 on the news tune split.
+Metrics are on dev splits neither stage trained or tuned on. Both stages use the one training
+loop (:mod:`framing.training.loop`). Fixed seed.
 """
 
 from __future__ import annotations
@@ -19,13 +22,13 @@ from pathlib import Path
 import numpy as np
 import torch
 from sklearn.metrics import accuracy_score, classification_report, f1_score, precision_recall_fscore_support
-from tqdm import tqdm
-from transformers import get_linear_schedule_with_warmup
 
 from framing.config import FramingConfig
+from framing.data.gold import fingerprint
 from framing.data.quote_corpus import QUOTE_LABELS
 from framing.evaluation.baselines import rule_is_scare
 from framing.evaluation.metrics import best_threshold, span_report
+from framing.labels import DEFAULT_LABELSET
 from framing.modeling import FramingModel
 from framing.training.default_data import (  # noqa: I001
     babe_splits,
@@ -36,34 +39,13 @@ from framing.training.default_data import (  # noqa: I001
     semeval2023_train_documents,
     tag_examples,
 )
-from framing.training.steps import (
-    TAG_CLASS_WEIGHTS,
-    length_batches,
-    quote_probabilities,
-    sentence_probabilities,
-    train_step,
-)
+from framing.training.loop import LoopOptions, fit
+from framing.training.news_recipe import NewsData, annotated, replay, sentence_examples, tune_score
+from framing.training.run import start_model
+from framing.training.steps import TAG_CLASS_WEIGHTS, quote_probabilities, sentence_probabilities
+from framing.training.thresholds import tune_span_thresholds
 
 QUOTES = Path(__file__).resolve().parent.parent / "data" / "quotes" / "quotes.jsonl"
-
-
-def batches(lengths: list[int], size: int, epochs: int, rng: random.Random, task: str) -> list[tuple[str, list[int]]]:
-    """Shuffled batches of similar length (less padding), drawn afresh each epoch."""
-    return [(task, batch) for _ in range(epochs) for batch in length_batches(lengths, size, rng)]
-
-
-def fit(model: FramingModel, plan: list[tuple[str, list[int]]], data: dict[str, list], lr: float) -> None:
-    """AdamW with linear warm-up and decay over the batches of ``plan`` (task, example indices)."""
-    params = [p for p in model.network.parameters() if p.requires_grad]
-    optim = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
-    sched = get_linear_schedule_with_warmup(optim, int(0.05 * len(plan)), len(plan))
-    running: dict[str, float] = {}
-    bar = tqdm(plan, desc="train", mininterval=5)
-    for task, idx in bar:
-        value = train_step(model, task, [data[task][i] for i in idx], params, optim, sched)
-        running[task] = 0.98 * running.get(task, value) + 0.02 * value
-        bar.set_postfix({k: f"{v:.3f}" for k, v in running.items()})
-    model.network.eval()
 
 
 def predicted_spans(model: FramingModel, docs) -> list:
@@ -91,11 +73,18 @@ def tune_tag_thresholds(model: FramingModel, docs, grid=(0.1, 0.15, 0.2, 0.3, 0.
     return {lab: max(v)[1] for lab, v in found.items()}
 
 
-def tune_and_evaluate(model: FramingModel, ptc_tune, ptc_dev, babe, quotes) -> dict:
-    """Tune every threshold on the tune splits, then measure on the dev splits; returns the metrics."""
+def tune_and_evaluate(model: FramingModel, ptc_tune, ptc_dev, babe, quotes, news_tune=None) -> dict:
+    """Tune every threshold on the tune splits, then measure on the dev splits; returns the metrics.
+
+    With ``news_tune`` (annotated news articles), span thresholds are tuned there for phrase-level F0.5
+    in the writer voice; otherwise on PTC tune articles for SemEval span F1 (stage 1).
+    """
     cfg = model.config
     # thresholds on the tune splits
-    cfg.thresholds.update(tune_tag_thresholds(model, ptc_tune))
+    if news_tune is not None:
+        cfg.thresholds.update(tune_span_thresholds(model, news_tune))
+    else:
+        cfg.thresholds.update(tune_tag_thresholds(model, ptc_tune))
     babe_tune = sentence_probabilities(model, [e.text for e in babe["tune"]])
     cfg.thresholds["BIASED"] = best_threshold(babe_tune, np.array([e.label for e in babe["tune"]]))[0]
     scare = QUOTE_LABELS.index("SCARE")
@@ -131,7 +120,8 @@ def tune_and_evaluate(model: FramingModel, ptc_tune, ptc_dev, babe, quotes) -> d
                                             target_names=list(QUOTE_LABELS), zero_division=0, digits=3),
         }
     metrics["note"] = ("All figures are on dev data the model never trained on; thresholds were tuned on separate "
-                       "tune splits (10% of PTC train articles, a BABE fold, 10% of quote documents).")
+                       "tune splits (" + ("15% of the news corpus train articles" if news_tune is not None else
+                                          "10% of PTC train articles") + ", a BABE fold, 10% of quote documents).")
     return metrics
 
 
@@ -159,8 +149,56 @@ def reevaluate(folder: Path, out: Path) -> None:
     print(json.dumps({k: v for k, v in model.config.metrics.items() if k != "quotes"}, indent=1))
 
 
+def train_news(args: argparse.Namespace) -> None:
+    """Stage 2: the news framing corpus on top of a stage-1 model (see framing.training.news_recipe)."""
+    t0 = time.time()
+    news = NewsData.load()
+    tune = annotated(news.tune)
+    _, ptc_tune, ptc_dev, babe, quotes = load_splits(args.limit, args.negative_share, random.Random(args.seed))
+    torch.manual_seed(args.seed)
+    model = start_model(DEFAULT_LABELSET, str(args.base))
+    tags = sentence_examples(news.fit, DEFAULT_LABELSET.tagged_labels)
+    data = {"tag": tags[: args.limit or None], "sent": replay(babe["train"], args.replay, args.seed),
+            "quote": replay(quotes.get("train", []), args.replay, args.seed)}
+    print(f"news fit articles {len(news.fit)} ({len(tags)} sentences), tune articles {len(news.tune)}, "
+          f"replayed BABE {len(data['sent'])}, quote sentences {len(data['quote'])}", flush=True)
+    opts = LoopOptions(epochs=args.news_epochs, patience=2, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
+                       checkpoint_dir=Path(f"{args.out}.checkpoint"))
+    result = fit(model, data, opts, lambda m: tune_score(m, tune), resume=args.resume, key="news-v1",
+                 log=lambda line: print(line, flush=True))
+    metrics = tune_and_evaluate(model, ptc_tune, ptc_dev, babe, quotes, news_tune=tune)
+    cfg = model.config
+    cfg.metrics = metrics
+    cfg.training = {
+        "command": f"python scripts/train.py --stage news --base {args.base} --news-epochs {args.news_epochs} "
+                   f"--lr {args.lr} --replay {args.replay} --seed {args.seed}",
+        "data": {"news_fit_articles": len(news.fit), "news_fit_sentences": len(tags),
+                 "news_tune_articles": len(news.tune), "babe_replayed": len(data["sent"]),
+                 "quote_sentences_replayed": len(data["quote"])},
+        "hyperparameters": {"lr": args.lr, "batch_size": args.batch_size, "max_epochs": args.news_epochs,
+                            "patience": 2, "lora_rank": cfg.lora_rank, "lora_alpha": cfg.lora_alpha,
+                            "tag_class_weights": TAG_CLASS_WEIGHTS, "seed": args.seed, "threads": args.threads,
+                            "threshold_objective": "phrase-level F0.5, writer voice, news tune split"},
+        "history": result.history, "best_epoch": result.best_epoch,
+        "train_minutes": round(result.minutes, 1), "total_minutes": round((time.time() - t0) / 60, 1),
+    }
+    seen = {k: set(v) for k, v in model.seen.items()}
+    seen.setdefault("train", set()).update(fingerprint(d.text) for d in news.fit)
+    seen.setdefault("tune", set()).update(fingerprint(d.text) for d in news.tune)
+    model.seen = {k: sorted(v) for k, v in seen.items()}
+    model.save_pretrained(args.out)
+    print(json.dumps({k: v for k, v in metrics.items() if k != "quotes"}, indent=1))
+    print(f"saved to {args.out} after {cfg.training['total_minutes']} min")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--stage", choices=["ptc", "news"], default="ptc",
+                    help="ptc: stage 1 from the base encoder; news: stage 2 from --base")
+    ap.add_argument("--base", type=Path, default=Path("models/framing-default"), help="stage-1 model (news stage)")
+    ap.add_argument("--news-epochs", type=int, default=4)
+    ap.add_argument("--replay", type=int, default=1500, help="BABE and quote examples replayed per epoch (news)")
+    ap.add_argument("--resume", action="store_true", help="continue an interrupted news stage from OUT.checkpoint")
     ap.add_argument("--out", type=Path, default=Path("models/framing-default"))
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--tag-epochs", type=int, default=2)
@@ -181,6 +219,9 @@ def main() -> None:
     if args.reevaluate:
         reevaluate(args.reevaluate, args.out)
         return
+    if args.stage == "news":
+        train_news(args)
+        return
 
     t0 = time.time()
     torch.manual_seed(args.seed)
@@ -192,18 +233,11 @@ def main() -> None:
           f"quote sentences {len(quotes.get('train', []))}", flush=True)
 
     model = FramingModel.from_base(FramingConfig())
-    model.train()
-
-    def lengths(xs: list) -> list[int]:
-        return [len(x.text) for x in xs]
-
-    plan = batches(lengths(tag_train), args.batch_size, args.tag_epochs, rng, "tag")
-    plan += batches(lengths(babe["train"]), args.batch_size, args.sent_epochs, rng, "sent")
-    if quotes:
-        plan += batches(lengths(quotes["train"]), args.batch_size, args.quote_epochs, rng, "quote")
-    rng.shuffle(plan)
     data = {"tag": tag_train, "sent": babe["train"], "quote": quotes.get("train", [])}
-    fit(model, plan, data, args.lr)
+    # one pass over the plan, each task's examples repeated as often as its epochs
+    fit(model, data, LoopOptions(epochs=1, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
+                                 repeats={"tag": args.tag_epochs, "sent": args.sent_epochs,
+                                          "quote": args.quote_epochs}))
     train_minutes = (time.time() - t0) / 60
     model.network.eval()
     metrics = tune_and_evaluate(model, ptc_tune, ptc_dev, babe, quotes)

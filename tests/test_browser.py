@@ -235,3 +235,31 @@ def test_a_trained_label_set_is_named_on_the_page(browser, hedge_server_url):
     assert page.text_content("#summary").endswith(" of 2 sentences carry UNVERIFIED.")
     assert "biased" not in page.text_content("body")
     context.close()
+
+
+def test_quoted_flags_are_hidden_until_the_toggle_shows_them(page):
+    """The page shows writer-voice flags; the 'quotations' toggle adds the flags inside attributed quotes."""
+    text = 'Thugs ran. He said "thugs" twice.'
+
+    def canned(route):
+        body = {"sentences": [{"start": 0, "end": 10, "text": "Thugs ran.", "bias": 0.9, "biased": True,
+                               "labels": ["NAME_CALLING"], "sentence_scores": {"BIASED": 0.9},
+                               "sentence_labels": ["BIASED"]},
+                              {"start": 11, "end": 33, "text": text[11:33], "bias": 0.2, "biased": False,
+                               "labels": ["NAME_CALLING"], "sentence_scores": {"BIASED": 0.2}, "sentence_labels": []}],
+                "spans": [{"start": 0, "end": 5, "text": "Thugs", "label": "NAME_CALLING", "score": 0.8,
+                           "sentence": 0, "voice": "writer"},
+                          {"start": 20, "end": 25, "text": "thugs", "label": "NAME_CALLING", "score": 0.9,
+                           "sentence": 1, "voice": "quoted"}],
+                "thresholds": {}}
+        route.fulfill(status=200, content_type="application/json", body=__import__("json").dumps(body))
+
+    page.route("**/api/analyze", canned)
+    check(page, text)
+    assert flags(page) == [["NAME_CALLING", "Thugs"]]
+    page.check("#show-quoted")
+    assert sorted(flags(page)) == [["NAME_CALLING", "Thugs"], ["NAME_CALLING", "thugs"]]
+    assert page.locator("#output mark.flag.quoted").count() == 1
+    page.uncheck("#show-quoted")
+    assert flags(page) == [["NAME_CALLING", "Thugs"]]
+    assert not page.errors

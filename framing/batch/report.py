@@ -62,14 +62,20 @@ def group_keys(docs: pd.DataFrame, by: list[str], where: str) -> pd.DataFrame:
     return pd.DataFrame(keys)
 
 
+VOICE_COLUMNS = {"writer": "{label}_count", "quoted": "{label}_quoted_count"}
+
+
 def group_rates(folder: str | os.PathLike, by: list[str], min_docs: int = 1, resamples: int = 1000,
-                seed: int = 0) -> pd.DataFrame:
+                seed: int = 0, voice: str = "writer") -> pd.DataFrame:
     """One row per group and label: ``value`` with its 95% bootstrap interval ``ci_low``, ``ci_high``.
 
-    Span labels are counted per 1,000 sentences; sentence labels as the share of sentences (0-1).
+    Span labels are counted per 1,000 sentences in one ``voice``: ``writer`` (the default, the outlet's own
+    framing) or ``quoted`` (inside attributed quotations); sentence labels as the share of sentences (0-1).
     """
     if not by:
         raise UsageError("--by needs at least one column, e.g. source")
+    if voice not in VOICE_COLUMNS:
+        raise UsageError(f"--voice must be one of {', '.join(VOICE_COLUMNS)}, not {voice!r}")
     span_labels, sentence_labels = run_labels(folder)
     docs = read_table(folder, "documents").to_pandas()
     if docs.empty:
@@ -84,7 +90,11 @@ def group_rates(folder: str | os.PathLike, by: list[str], min_docs: int = 1, res
         group = group if isinstance(group, tuple) else (group,)
         n = part["n_sentences"].to_numpy(dtype=float)
         for label, statistic, scale in measures:
-            counts = np.stack([part[f"{label}_count"].to_numpy(dtype=float), n], axis=1)
+            column = VOICE_COLUMNS[voice if statistic == PER_1K else "writer"].format(label=label)
+            if column not in part:
+                raise InputError(f"{folder}: the documents table has no column {column!r} (scored before "
+                                 "framing counted voices; score the corpus again)")
+            counts = np.stack([part[column].to_numpy(dtype=float), n], axis=1)
             total = counts.sum(axis=0)
 
             def rate(summed: np.ndarray, scale: float = scale) -> np.ndarray:
@@ -93,6 +103,7 @@ def group_rates(folder: str | os.PathLike, by: list[str], min_docs: int = 1, res
 
             low, high = bootstrap_ci(counts, rate, resamples=resamples, seed=seed)
             rows.append({**dict(zip(by, group)), "label": label, "statistic": statistic,
+                         "voice": voice if statistic == PER_1K else "",
                          "value": float(rate(total)), "ci_low": low, "ci_high": high,
                          "n_documents": len(part), "n_sentences": int(total[1])})
     if not rows:
@@ -138,9 +149,9 @@ def plot_rates(rates: pd.DataFrame, by: list[str], path: str | os.PathLike, colu
 
 
 def write_report(folder: str | os.PathLike, by: list[str], out: str | os.PathLike, min_docs: int = 1,
-                 resamples: int = 1000) -> tuple[Path, Path]:
+                 resamples: int = 1000, voice: str = "writer") -> tuple[Path, Path]:
     """Write the CSV to ``out`` and the plot beside it (``.png``); both appear only when complete."""
-    rates = group_rates(folder, by, min_docs, resamples)
+    rates = group_rates(folder, by, min_docs, resamples, voice=voice)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     png = out.with_suffix(".png")
@@ -155,6 +166,6 @@ def write_report(folder: str | os.PathLike, by: list[str], out: str | os.PathLik
 def report_cli(args) -> int:
     """``framing report``: parse ``--by`` and write the CSV and PNG."""
     by = [key.strip() for key in args.by.split(",") if key.strip()]
-    csv, png = write_report(args.folder, by, args.out, args.min_docs, args.resamples)
+    csv, png = write_report(args.folder, by, args.out, args.min_docs, args.resamples, args.voice)
     print(f"framing: wrote {csv} and {png}", file=sys.stderr)
     return 0

@@ -130,6 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="FILE", help="CSV file to write (the plot goes beside it, .png)")
     p.add_argument("--min-docs", type=int, default=1, metavar="N", help="leave out groups with fewer documents")
     p.add_argument("--resamples", type=int, default=1000, metavar="N", help="bootstrap resamples (default 1000)")
+    p.add_argument("--voice", default="writer", choices=["writer", "quoted"],
+                   help="count span labels in the writer's own words (default) or inside attributed quotations")
     p = sub.add_parser("train", help="train a model on your own label set from annotation exports",
                        description="Validate annotations (Label Studio, doccano, stand-off TSV, CSV or our JSONL) "
                        "against a label-set file, then fine-tune a model folder like models/framing-default.")

@@ -1,0 +1,84 @@
+"""The default model's news stage: fine-tune on the news framing corpus, tune for phrase-level precision.
+
+Stage 1 (``scripts/train.py --stage ptc``) learns PTC's technique spans, BABE's sentence bias and the
+quote corpus's quotation marks. This stage starts from that model and trains, in the one training
+loop (:mod:`framing.training.loop`), on the news corpus's train articles (every sentence, so unmarked
+sentences, bylines and sign-up text are negatives) with BABE and quote examples replayed so those
+heads keep what they learned. Fifteen per cent of the news train articles (by a hash of their id)
+are held back as the **tune** split: it picks the epoch and every span threshold (phrase-level F0.5,
+writer voice). The news dev split is never trained or tuned on.
+
+Example:
+    >>> fit_split("allsides:egyQ7UPYlvuNRhLw")
+    'fit'
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from framing.data.annotated import AnnotatedDocument, SpanAnnotation
+from framing.data.framing_corpus import FramingDocument, load_framing_corpus
+from framing.evaluation.phrases import f_beta, phrase_counts
+from framing.modeling import FramingModel
+from framing.pipeline.segment import split_sentences
+from framing.training.default_data import bucket
+from framing.training.examples import TagExample
+from framing.training.thresholds import BETA, tune_span_thresholds
+
+CORPUS = Path(__file__).resolve().parents[2] / "data" / "framing"
+
+
+def fit_split(doc_id: str) -> str:
+    """``"tune"`` for 15% of the news train articles (stable hash of the id), else ``"fit"``."""
+    return "tune" if bucket("news" + doc_id, 20) < 3 else "fit"
+
+
+def annotated(docs: Sequence[FramingDocument]) -> list[AnnotatedDocument]:
+    """News corpus articles as the one annotated-document type (spans keep their voice)."""
+    return [AnnotatedDocument(d.id, d.text, d.id, [SpanAnnotation(s.start, s.end, s.label, d.id, s.voice)
+                                                   for s in d.spans]) for d in docs]
+
+
+def sentence_examples(docs: Sequence[FramingDocument], labels: Sequence[str]) -> list[TagExample]:
+    """One tagging example per sentence of every article (unmarked sentences included: they are negatives)."""
+    out = []
+    for d in docs:
+        for start, end in split_sentences(d.text):
+            local = [(max(s.start, start) - start, min(s.end, end) - start, s.label) for s in d.spans
+                     if s.start < end and s.end > start and s.label in labels]
+            out.append(TagExample(d.text[start:end], local))
+    return out
+
+
+@dataclass
+class NewsData:
+    fit: list[FramingDocument]
+    tune: list[FramingDocument]
+
+    @classmethod
+    def load(cls, folder: Path = CORPUS) -> NewsData:
+        docs = load_framing_corpus(folder / "train.jsonl")
+        return cls([d for d in docs if fit_split(d.id) == "fit"], [d for d in docs if fit_split(d.id) == "tune"])
+
+
+def tune_score(model: FramingModel, tune: Sequence[AnnotatedDocument]) -> float:
+    """Micro phrase-level F0.5 (writer voice) on ``tune`` at thresholds tuned there: the early-stopping score."""
+    thresholds = model.config.thresholds | tune_span_thresholds(model, tune)
+    scores = model.score_many([d.text for d in tune], batch_size=32)
+    counts = np.zeros(4)
+    for d, sc in zip(tune, scores):
+        pred = [(s.start, s.end, s.label, s.voice) for s in model.decode(sc, thresholds).spans]
+        gold = [(s.start, s.end, s.label, s.voice) for s in d.spans]
+        counts += phrase_counts(pred, gold, None, "writer")
+    return float(f_beta(counts, BETA))
+
+
+def replay(examples: list, n: int, seed: int) -> list:
+    """A fixed random ``n`` of ``examples`` (all of them when there are fewer)."""
+    return examples if len(examples) <= n else random.Random(seed).sample(examples, n)
