@@ -157,7 +157,7 @@ def train_news(args: argparse.Namespace) -> None:
     _, ptc_tune, ptc_dev, babe, quotes = load_splits(args.limit, args.negative_share, random.Random(args.seed))
     torch.manual_seed(args.seed)
     model = start_model(DEFAULT_LABELSET, str(args.base))
-    tags = sentence_examples(news.fit, DEFAULT_LABELSET.tagged_labels)
+    tags = sentence_examples(news.fit, DEFAULT_LABELSET.tagged_labels, args.news_negatives)
     data = {"tag": tags[: args.limit or None], "sent": replay(babe["train"], args.replay, args.seed),
             "quote": replay(quotes.get("train", []), args.replay, args.seed)}
     print(f"news fit articles {len(news.fit)} ({len(tags)} sentences), tune articles {len(news.tune)}, "
@@ -171,7 +171,8 @@ def train_news(args: argparse.Namespace) -> None:
     cfg.metrics = metrics
     cfg.training = {
         "command": f"python scripts/train.py --stage news --base {args.base} --news-epochs {args.news_epochs} "
-                   f"--lr {args.lr} --replay {args.replay} --seed {args.seed}",
+                   f"--lr {args.lr} --replay {args.replay} --news-negatives {args.news_negatives} --seed {args.seed} "
+                   f"--threads {args.threads}",
         "data": {"news_fit_articles": len(news.fit), "news_fit_sentences": len(tags),
                  "news_tune_articles": len(news.tune), "babe_replayed": len(data["sent"]),
                  "quote_sentences_replayed": len(data["quote"])},
@@ -197,6 +198,8 @@ def main() -> None:
                     help="ptc: stage 1 from the base encoder; news: stage 2 from --base")
     ap.add_argument("--base", type=Path, default=Path("models/framing-default"), help="stage-1 model (news stage)")
     ap.add_argument("--news-epochs", type=int, default=4)
+    ap.add_argument("--news-negatives", type=float, default=1.0,
+                    help="share of unmarked news sentences kept (furniture always kept)")
     ap.add_argument("--replay", type=int, default=1500, help="BABE and quote examples replayed per epoch (news)")
     ap.add_argument("--resume", action="store_true", help="continue an interrupted news stage from OUT.checkpoint")
     ap.add_argument("--out", type=Path, default=Path("models/framing-default"))

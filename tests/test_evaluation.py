@@ -64,7 +64,8 @@ def test_unknown_format_and_missing_file(tmp_path):
     with pytest.raises(GoldDataError) as e:
         load_gold(f"conll:{tmp_path}/a.txt", DEFAULT_LABELSET)
     assert str(e.value) == (f"conll:{tmp_path}/a.txt: unknown data format 'conll'; write FORMAT:PATH with FORMAT one "
-                            "of ptc, semeval2023, babe, mbic, jsonl, quotes, framing")
+                            "of ptc, semeval2023, babe, mbic, quotes, framing, jsonl, labelstudio, doccano, "
+                            "standoff, csv")
     with pytest.raises(GoldDataError) as e:
         load_gold(f"jsonl:{tmp_path}/missing.jsonl", DEFAULT_LABELSET)
     assert str(e.value) == f"{tmp_path}/missing.jsonl: file not found"
@@ -208,3 +209,37 @@ def test_phrase_voice_must_be_known(tmp_path):
     with pytest.raises(GoldDataError, match=r"gold.jsonl:1: span 4-16: voice must be 'writer' or 'quoted', "
                                             r"not 'narrator'"):
         load_gold(f"jsonl:{gold}", DEFAULT_LABELSET)
+
+
+def labelstudio_tasks(path, with_bad_task=False):
+    """A Label Studio export of the two tiny-model texts: span labels and a BIASED choice."""
+    tasks = [{"id": 1, "data": {"text": LOADED}, "annotations": [{"result": [
+        {"id": "r1", "from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": 4, "end": 16, "text": LOADED[4:16], "labels": ["NAME_CALLING"]}},
+        {"id": "r2", "from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": 17, "end": 25, "text": LOADED[17:25], "labels": ["LOADED_LANGUAGE"]}},
+        {"id": "c1", "from_name": "bias", "to_name": "text", "type": "choices", "value": {"choices": ["BIASED"]}}]}]},
+             {"id": 2, "data": {"text": NEUTRAL}, "annotations": [{"result": []}]}]
+    if with_bad_task:
+        tasks.append({"id": 3, "data": {"text": NEUTRAL + " Again."}, "annotations": [{"result": [
+            {"id": "r9", "from_name": "label", "to_name": "text", "type": "labels",
+             "value": {"start": 0, "end": 99, "labels": ["NAME_CALLING"]}}]}]})
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+
+
+def test_evaluate_reads_a_label_studio_export_with_the_training_importer(tiny_model_dir, tmp_path, capsys):
+    """One format registry: framing evaluate reads what framing train reads; importer problems are fatal."""
+    export = tmp_path / "export.json"
+    labelstudio_tasks(export)
+    out = tmp_path / "report"
+    assert main(["evaluate", "--model", str(tiny_model_dir), "--data", f"labelstudio:{export}", "--out", str(out)]) == 0
+    ds = json.loads((out / "metrics.json").read_text())["datasets"][f"labelstudio:{export}"]
+    assert ds["documents"] == 2
+    assert ds["spans"]["labels"]["NAME_CALLING"]["tuned"]["semeval_span_f1"]["value"] == 1.0
+    assert ds["phrases"]["labels"]["NAME_CALLING"]["writer"]["precision"]["value"] == 1.0
+    labelstudio_tasks(export, with_bad_task=True)
+    assert main(["evaluate", "--model", str(tiny_model_dir), "--data", f"labelstudio:{export}",
+                 "--out", str(tmp_path / "again")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith(f"framing: error: {export}: task 3 (id 3) result 1: ") and "out of range" in err
+    assert not (tmp_path / "again").exists()

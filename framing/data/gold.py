@@ -8,7 +8,8 @@ a label file). The format is always named, never guessed:
 ``semeval2023`` ``semeval2023:ARTICLES_DIR,SPANS.tsv``: SemEval-2023 Task 3 subtask-3 spans
 ``babe``       ``babe:FILE.csv``: BABE (``;``-separated, ``text`` and ``label_bias``)
 ``mbic``       ``mbic:FILE.csv``: MBIC (``,``-separated, ``text`` and ``label_bias``)
-``jsonl``      ``jsonl:FILE.jsonl``: our own format, see :func:`read_jsonl`
+``jsonl``      ``jsonl:FILE.jsonl``: our own format (:mod:`framing.data.formats.jsonl`)
+``labelstudio`` ``doccano`` ``standoff`` ``csv``: ``framing train``'s other annotation formats, same importers
 ``quotes``     ``quotes:FILE.jsonl``: the quotation-mark corpus of ``data/quotes``
 ``framing``    ``framing:FILE.jsonl``: the news framing corpus of ``data/framing`` (voiced spans, whole articles)
 =============  ==========================================================================
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -79,6 +79,8 @@ def parse_spec(spec: str) -> tuple[str, list[Path]]:
                             f"{', '.join(READERS)}")
     paths = [Path(p) for p in rest.split(",")] if rest else []
     want = 2 if fmt in ("ptc", "semeval2023") else 1
+    if fmt == "standoff":  # TEXTS_DIR,LABELS.tsv or LABELS.tsv with the texts beside it
+        want = len(paths) if len(paths) in (1, 2) else 2
     if len(paths) != want:
         shape = "ARTICLES_DIR,LABELS.tsv" if want == 2 else "FILE"
         raise GoldDataError(f"{spec}: format {fmt!r} takes {fmt}:{shape}")
@@ -182,56 +184,44 @@ def read_mbic(paths: list[Path], labelset: LabelSet) -> list[GoldDocument]:
     return _read_sentence_csv(paths[0], ",", labelset)
 
 
-def _json_lines(path: Path):
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            if line.strip():
-                try:
-                    yield lineno, json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise GoldDataError(f"{path}:{lineno}: not valid JSON ({e.msg})") from None
+def read_annotation_file(fmt: str) -> Callable[[list[Path], LabelSet], list[GoldDocument]]:
+    """A reader for one of ``framing train``'s annotation formats (:mod:`framing.data.annotations`), the
+    same importer training uses; for evaluation any importer problem is fatal, with its file and line."""
 
+    def read(paths: list[Path], labelset: LabelSet) -> list[GoldDocument]:
+        from framing.data.annotations import read_annotations
 
-def read_jsonl(paths: list[Path], labelset: LabelSet) -> list[GoldDocument]:
-    """Our own JSONL, one document per line::
+        imported = read_annotations(",".join(str(p) for p in paths), fmt)
+        fatal = [p for p in imported.problems if p.fatal]
+        if fatal:
+            raise GoldDataError(f"{fatal[0].where}: {fatal[0].reason}")
+        known_spans, known_sent = set(labelset.span_labels), set(labelset.sentence_labels)
+        docs = []
+        for d in imported.documents:
+            doc = GoldDocument(d.doc_id, d.text, d.doc_id)
+            if d.has_spans:
+                doc.spans = [(s.start, s.end, s.label) for s in d.spans]
+                doc.span_voices = [s.voice for s in d.spans]
+            for s in d.spans:
+                where = s.where or d.where
+                _check_span(where, d.doc_id, d.text, s.start, s.end)
+                _check_label(where, s.label, known_spans)
+                if s.voice not in ("writer", "quoted"):
+                    raise GoldDataError(f"{where}: span {s.start}-{s.end}: voice must be 'writer' or 'quoted', "
+                                        f"not {s.voice!r}")
+            if d.units is not None:
+                doc.sentences = [(u.start, u.end) for u in d.units]
+                doc.sentence_labels = [dict(u.labels) for u in d.units]
+                for u in d.units:
+                    _check_span(d.where, d.doc_id, d.text, u.start, u.end)
+                    for label, value in u.labels.items():
+                        _check_label(d.where, label, known_sent)
+                        if value not in (0, 1):
+                            raise GoldDataError(f"{d.where}: sentence label {label!r} must be 0 or 1, not {value!r}")
+            docs.append(doc)
+        return docs
 
-        {"id": "a1", "text": "...", "spans": [{"start": 0, "end": 5, "label": "LOADED_LANGUAGE", "voice": "writer"}],
-         "sentences": [{"start": 0, "end": 40, "labels": {"BIASED": 1}}]}
-
-    ``spans`` and ``sentences`` are optional; a document without ``spans`` is not used for span metrics.
-    A span's ``voice`` (``writer``, the default, or ``quoted``) is used by the phrase-level figures.
-    """
-    path = paths[0]
-    known_spans, known_sent = set(labelset.span_labels), set(labelset.sentence_labels)
-    docs = []
-    for lineno, rec in _json_lines(path):
-        where = f"{path}:{lineno}"
-        if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
-            raise GoldDataError(f"{where}: each line must be an object with a string 'text'")
-        text, doc_id = rec["text"], str(rec.get("id", lineno))
-        doc = GoldDocument(doc_id, text, doc_id)
-        try:
-            if "spans" in rec:
-                doc.spans = [(int(s["start"]), int(s["end"]), str(s["label"])) for s in rec["spans"]]
-                doc.span_voices = [str(s.get("voice", "writer")) for s in rec["spans"]]
-            if "sentences" in rec:
-                doc.sentences = [(int(s["start"]), int(s["end"])) for s in rec["sentences"]]
-                doc.sentence_labels = [{str(k): int(v) for k, v in s.get("labels", {}).items()}
-                                       for s in rec["sentences"]]
-        except (KeyError, TypeError, ValueError) as e:
-            raise GoldDataError(f"{where}: spans and sentences need integer 'start', 'end' and a 'label' "
-                                f"or 'labels' ({type(e).__name__}: {e})") from None
-        for (s, e, label), voice in zip(doc.spans or [], doc.span_voices or []):
-            _check_span(where, doc_id, text, s, e)
-            _check_label(where, label, known_spans)
-            if voice not in ("writer", "quoted"):
-                raise GoldDataError(f"{where}: span {s}-{e}: voice must be 'writer' or 'quoted', not {voice!r}")
-        for (s, e), labels in zip(doc.sentences or [], doc.sentence_labels or []):
-            _check_span(where, doc_id, text, s, e)
-            for label in labels:
-                _check_label(where, label, known_sent)
-        docs.append(doc)
-    return docs
+    return read
 
 
 def read_quotes(paths: list[Path], labelset: LabelSet) -> list[GoldDocument]:
@@ -270,9 +260,9 @@ READERS: dict[str, Callable[[list[Path], LabelSet], list[GoldDocument]]] = {
     "semeval2023": read_semeval2023,
     "babe": read_babe,
     "mbic": read_mbic,
-    "jsonl": read_jsonl,
     "quotes": read_quotes,
     "framing": read_framing,
+    **{fmt: read_annotation_file(fmt) for fmt in ("jsonl", "labelstudio", "doccano", "standoff", "csv")},
 }
 
 
@@ -285,7 +275,7 @@ def load_gold(spec: str, labelset: LabelSet) -> GoldSet:
         Traceback (most recent call last):
         ...
         framing.data.gold.GoldDataError: csv:x.csv: unknown data format 'csv'; write FORMAT:PATH with FORMAT one of \
-ptc, semeval2023, babe, mbic, jsonl, quotes, framing
+ptc, semeval2023, babe, mbic, quotes, framing, jsonl, labelstudio, doccano, standoff, csv
     """
     fmt, paths = parse_spec(spec)
     docs = READERS[fmt](paths, labelset)

@@ -45,14 +45,18 @@ def annotated(docs: Sequence[FramingDocument]) -> list[AnnotatedDocument]:
                                                    for s in d.spans]) for d in docs]
 
 
-def sentence_examples(docs: Sequence[FramingDocument], labels: Sequence[str]) -> list[TagExample]:
-    """One tagging example per sentence of every article (unmarked sentences included: they are negatives)."""
+def sentence_examples(docs: Sequence[FramingDocument], labels: Sequence[str], negatives: float = 1.0
+                      ) -> list[TagExample]:
+    """One tagging example per sentence with a mark, page furniture (bylines, sign-up text: always negatives),
+    and a stable ``negatives`` share of the other unmarked sentences."""
     out = []
     for d in docs:
         for start, end in split_sentences(d.text):
             local = [(max(s.start, start) - start, min(s.end, end) - start, s.label) for s in d.spans
                      if s.start < end and s.end > start and s.label in labels]
-            out.append(TagExample(d.text[start:end], local))
+            furniture = any(a < end and start < b for a, b in d.furniture)
+            if local or furniture or bucket(f"{d.id}:{start}", 1000) < negatives * 1000:
+                out.append(TagExample(d.text[start:end], local))
     return out
 
 

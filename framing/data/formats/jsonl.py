@@ -9,14 +9,15 @@ from framing.data.annotated import AnnotatedDocument, Imported, Problem, SpanAnn
 
 
 def read_jsonl(path: Path) -> Imported:
-    """Our JSONL (the ``framing evaluate`` ``jsonl:`` format), one document per line."""
+    """Our JSONL (the ``framing evaluate`` ``jsonl:`` format), one document per line; a span may carry
+    ``"voice": "quoted"`` (the default is ``"writer"``)."""
     problems: list[Problem] = []
     docs = []
     for where, rec, text in _json_objects(path, ("text",), problems):
         doc = AnnotatedDocument(str(rec.get("id", where.rsplit(":", 1)[1])), text, where, has_spans="spans" in rec)
         try:
-            doc.spans = [SpanAnnotation(_int(s["start"]), _int(s["end"]), str(s["label"]))
-                         for s in rec.get("spans", [])]
+            doc.spans = [SpanAnnotation(_int(s["start"]), _int(s["end"]), str(s["label"]), "",
+                                        str(s.get("voice", "writer"))) for s in rec.get("spans", [])]
             if "sentences" in rec:
                 doc.units = [UnitLabels(_int(s["start"]), _int(s["end"]),
                                         {str(k): int(v) for k, v in s.get("labels", {}).items()})
@@ -43,7 +44,8 @@ def write_jsonl(documents: list[AnnotatedDocument], path: str | Path) -> None:
         for d in documents:
             rec: dict = {"id": d.doc_id, "text": d.text}
             if d.has_spans:
-                rec["spans"] = [{"start": s.start, "end": s.end, "label": s.label} for s in d.spans]
+                rec["spans"] = [{"start": s.start, "end": s.end, "label": s.label}
+                                | ({"voice": s.voice} if s.voice != "writer" else {}) for s in d.spans]
             if d.units is not None:
                 rec["sentences"] = [{"start": u.start, "end": u.end, "labels": u.labels} for u in d.units]
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")
