@@ -71,9 +71,8 @@ def server_url(tmp_path_factory):
 @pytest.fixture(scope="module")
 def hedge_server_url(tmp_path_factory, tiny_model_dir):
     """``framing serve --model DIR`` of a model that ``framing train`` made with HEDGE and UNVERIFIED labels."""
-    from test_train_command import options
-
     from framing.training.run import train_model
+    from hedge import options
 
     folder = tmp_path_factory.mktemp("hedge")
     model = train_model(options(folder, tiny_model_dir, epochs=1), log=lambda line: None)

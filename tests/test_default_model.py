@@ -41,5 +41,6 @@ def test_attributed_quote_and_name_are_not_scare_quotes(result):
 
 
 def test_offsets_slice_back(result):
+    assert result.spans, "the paragraph has flags to check"
     for s in result.spans:
         assert PARAGRAPH[s.start : s.end] == s.text

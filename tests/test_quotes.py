@@ -33,6 +33,7 @@ def test_apostrophes_are_not_quotes(text):
 
 def test_offsets_slice_marks_and_inner():
     text = 'A "b c" and \u201cd\u201d.'
+    assert len(find_quotes(text)) == 2
     for q in find_quotes(text):
         assert text[q.start] in '"\u201c' and text[q.end - 1] in '"\u201d'
         assert text[q.inner_start : q.inner_end] == text[q.start + 1 : q.end - 1]
