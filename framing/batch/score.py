@@ -27,6 +27,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import TextIO
 
+from framing.atomic import atomic_write
 from framing.batch.tables import FORMATS, chunk_info, chunk_tables, committed_chunks, merge_chunks, write_chunk
 from framing.data.corpus import CorpusDocument, corpus_files, count_documents, iter_documents
 from framing.data.documents import InputError
@@ -236,12 +237,7 @@ def _already_complete(out: Path, state: dict, fmt: str) -> dict:
 
 
 def _write_json(path: Path, data: dict) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(json.dumps(data, indent=1) + "\n")
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    atomic_write(path, json.dumps(data, indent=1) + "\n")
 
 
 class Progress:

@@ -31,6 +31,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from framing.atomic import atomic_file, atomic_folder
 from framing.data.corpus import CorpusDocument
 from framing.data.documents import InputError
 from framing.errors import UsageError
@@ -146,15 +147,10 @@ def write_chunk(folder: str | os.PathLike, tables: dict[str, list[dict]], info: 
     either complete or absent (temporary folders are left for :func:`committed_chunks` to clear).
     """
     final = Path(folder)
-    tmp = final.with_name(final.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    for name in TABLES:
-        pq.write_table(_to_table(name, tables.get(name, [])), tmp / CHUNK_FILE.format(table=name))
-    (tmp / CHUNK_INFO).write_text(json.dumps(info) + "\n", encoding="utf-8")
-    _fsync_folder(tmp)
-    os.rename(tmp, final)
-    _fsync_folder(final.parent)
+    with atomic_folder(final) as tmp:
+        for name in TABLES:
+            pq.write_table(_to_table(name, tables.get(name, [])), tmp / CHUNK_FILE.format(table=name))
+        (tmp / CHUNK_INFO).write_text(json.dumps(info) + "\n", encoding="utf-8")
     return final
 
 
@@ -188,10 +184,8 @@ def merge_chunks(chunks: Sequence[Path], out: str | os.PathLike, fmt: str = "par
             schema = pa.unify_schemas([pq.read_schema(f) for f in files], promote_options="permissive")
         except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
             raise InputError(f"{name} table: a column changes type between chunks ({str(e).splitlines()[0]})") from None
-        target = out / f"{name}.{fmt}"
-        tmp = target.with_name(target.name + ".tmp")
-        counts[name] = _write_table(tmp, fmt, schema, (_conform(pq.read_table(f), schema) for f in files))
-        os.replace(tmp, target)
+        with atomic_file(out / f"{name}.{fmt}") as tmp:
+            counts[name] = _write_table(tmp, fmt, schema, (_conform(pq.read_table(f), schema) for f in files))
     return counts
 
 
@@ -261,14 +255,3 @@ def read_table(folder: str | os.PathLike, name: str) -> pa.Table:
             return pc.read_csv(path)
     raise InputError(f"{folder}: no {name} table ({name}.parquet, .jsonl or .csv); "
                      f"is it the --out folder of a finished framing score run?")
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename durable: without it a power cut may lose the new directory entry."""
-    for path in [*folder.iterdir(), folder] if folder.is_dir() else [folder]:
-        if path.is_file() or path == folder:
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)

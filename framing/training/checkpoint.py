@@ -4,12 +4,12 @@ safetensors and JSON, written whole before being swapped in so an interruption n
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import torch
 from safetensors.torch import load_file, save_file
 
+from framing.atomic import atomic_folder
 from framing.modeling import WEIGHTS_NAME, FramingModel
 
 
@@ -20,25 +20,20 @@ def trainable_weights(model: FramingModel) -> dict[str, torch.Tensor]:
 
 
 def save_checkpoint(folder: Path, model: FramingModel, optim, sched, state: dict) -> None:
-    """Write ``folder/last`` whole before swapping it in, so an interruption never leaves half a checkpoint."""
-    tmp, last, old = folder / "last.tmp", folder / "last", folder / "last.old"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    save_file(trainable_weights(model), tmp / WEIGHTS_NAME)
-    sd = optim.state_dict()
-    save_file({f"{i}.{k}": v.contiguous() for i, st in sd["state"].items() for k, v in st.items()}
-              | {"torch_rng": torch.get_rng_state()}, tmp / "optimizer.safetensors")
-    meta = dict(state, param_groups=sd["param_groups"], scheduler=sched.state_dict())
-    (tmp / "state.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-    if last.exists():
-        shutil.rmtree(old, ignore_errors=True)
-        last.rename(old)
-    tmp.rename(last)
-    shutil.rmtree(old, ignore_errors=True)
+    """Write ``folder/last`` whole before swapping it in, so an interruption never leaves half a checkpoint
+    (between the two renames the previous one is ``folder/.last.old``, which :func:`load_checkpoint` reads)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with atomic_folder(folder / "last", replace=True) as tmp:
+        save_file(trainable_weights(model), tmp / WEIGHTS_NAME)
+        sd = optim.state_dict()
+        save_file({f"{i}.{k}": v.contiguous() for i, st in sd["state"].items() for k, v in st.items()}
+                  | {"torch_rng": torch.get_rng_state()}, tmp / "optimizer.safetensors")
+        meta = dict(state, param_groups=sd["param_groups"], scheduler=sched.state_dict())
+        (tmp / "state.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
 
 
 def load_checkpoint(folder: Path, model: FramingModel, optim, sched) -> dict:
-    last = folder / "last" if (folder / "last").is_dir() else folder / "last.old"
+    last = folder / "last" if (folder / "last").is_dir() else folder / ".last.old"
     meta = json.loads((last / "state.json").read_text(encoding="utf-8"))
     model.network.load_state_dict(load_file(last / WEIGHTS_NAME), strict=False)
     tensors = load_file(last / "optimizer.safetensors")

@@ -106,7 +106,7 @@ def fit(model: FramingModel, data: dict[str, list], opts: LoopOptions,
     The model is left in eval mode with the kept epoch's weights.
     """
     ckpt = opts.checkpoint_dir
-    usable = ckpt is not None and ((ckpt / "last").is_dir() or (ckpt / "last.old").is_dir())
+    usable = ckpt is not None and ((ckpt / "last").is_dir() or (ckpt / ".last.old").is_dir())
     if resume and not usable:
         raise TrainingError(f"{ckpt}: no checkpoint to resume from; run without --resume")
     if ckpt is not None and not resume and usable:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import sys
 import time
@@ -33,6 +32,7 @@ import numpy as np
 import torch
 from sklearn.metrics import f1_score
 
+from framing.atomic import atomic_folder
 from framing.config import FramingConfig
 from framing.data.annotations import AnnotatedDocument, Imported, read_annotations
 from framing.data.gold import fingerprint
@@ -282,12 +282,8 @@ def train_model(opts: TrainOptions, log: Callable[[str], None] = _log_stderr,
     seen = {k: set(v) for k, v in model.seen.items()}
     seen.setdefault("train", set()).update(fingerprint(d.text) for d in train.documents)
     model.seen = {k: sorted(v) for k, v in seen.items()}
-    tmp = out.parent / f".{out.name}.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    model.save_pretrained(tmp)
-    if out.exists():
-        out.rmdir()  # checked empty above
-    os.replace(tmp, out)
+    with atomic_folder(out) as tmp:  # OUT was checked absent or empty above
+        model.save_pretrained(tmp)
     shutil.rmtree(ckpt, ignore_errors=True)
     log(f"framing: best dev F1 {result.best_score:.3f} at epoch {result.best_epoch}; model written to {out} "
         f"({minutes:.1f} min)")
