@@ -95,7 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "quotes:FILE.jsonl. Documents the model trained or tuned on are left out.")
     p.add_argument("--model", metavar="DIR", help="model folder (default: the shipped default model)")
     p.add_argument("--data", action="append", required=True, metavar="SPEC", help="annotated data; repeatable")
-    p.add_argument("--out", required=True, metavar="DIR", help="report folder (replaced when complete)")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="report folder: new, empty or an earlier report (replaced when complete)")
     p.add_argument("--update-model", action="store_true",
                    help="also write the headline figures into the model's config and model card")
     p.add_argument("--int8", action="store_true", help="evaluate the int8 variant (FramingModel(quantize=True))")

@@ -1,0 +1,64 @@
+"""framing evaluate: --out never deletes what evaluate did not write; invalid gold data is refused."""
+
+import json
+
+from hostile_util import fails, plant, snapshot, write_jsonl
+
+from framing.cli.main import main
+from tiny import LOADED, NEUTRAL
+
+
+def gold_docs():
+    return [{"id": "1", "text": LOADED, "spans": [{"start": 4, "end": 16, "label": "NAME_CALLING"}],
+             "sentences": [{"start": 0, "end": len(LOADED), "labels": {"BIASED": 1}}]},
+            {"id": "2", "text": NEUTRAL, "spans": [],
+             "sentences": [{"start": 0, "end": len(NEUTRAL), "labels": {"BIASED": 0}}]}]
+
+
+def test_evaluate_out_with_user_files_is_refused_and_kept(tiny_model_dir, tmp_path, capsys):
+    gold = write_jsonl(tmp_path / "gold.jsonl", gold_docs())
+    out = tmp_path / "v"
+    before = plant(out)
+    fails(capsys, ["evaluate", "--model", tiny_model_dir, "--data", f"jsonl:{gold}", "--out", out],
+          f"--out {out}: exists and is not a framing evaluate report", "'notes.txt'")
+    assert snapshot(out) == before
+
+
+def test_evaluate_out_dot_is_refused_and_working_directory_kept(tiny_model_dir, tmp_path, capsys, monkeypatch):
+    write_jsonl(tmp_path / "gold.jsonl", gold_docs())
+    before = snapshot(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    fails(capsys, ["evaluate", "--model", tiny_model_dir, "--data", "jsonl:gold.jsonl", "--out", "."],
+          "--out .: is the working directory")
+    assert snapshot(tmp_path) == before
+
+
+def test_evaluate_replaces_its_own_report_but_not_one_the_user_added_to(tiny_model_dir, tmp_path, capsys):
+    gold = write_jsonl(tmp_path / "gold.jsonl", gold_docs())
+    out = tmp_path / "report"
+    argv = ["evaluate", "--model", str(tiny_model_dir), "--data", f"jsonl:{gold}", "--out", str(out)]
+    assert main(argv) == 0
+    assert main(argv) == 0  # an earlier report of ours is replaced
+    assert (out / "metrics.json").is_file()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # nothing left aside
+    (out / "my-notes.md").write_text("mine", encoding="utf-8")
+    before = snapshot(out)
+    fails(capsys, argv, "'my-notes.md'")
+    assert snapshot(out) == before
+
+
+def test_evaluate_out_that_is_a_file_is_refused(tiny_model_dir, tmp_path, capsys):
+    gold = write_jsonl(tmp_path / "gold.jsonl", gold_docs())
+    out = tmp_path / "report.txt"
+    out.write_text("mine", encoding="utf-8")
+    fails(capsys, ["evaluate", "--model", tiny_model_dir, "--data", f"jsonl:{gold}", "--out", out],
+          "exists and is not a folder")
+    assert out.read_text(encoding="utf-8") == "mine"
+
+
+def test_evaluate_into_an_empty_folder(tiny_model_dir, tmp_path):
+    gold = write_jsonl(tmp_path / "gold.jsonl", gold_docs())
+    out = tmp_path / "empty"
+    out.mkdir()
+    assert main(["evaluate", "--model", str(tiny_model_dir), "--data", f"jsonl:{gold}", "--out", str(out)]) == 0
+    assert json.loads((out / "metrics.json").read_text())["framing_version"]
