@@ -14,8 +14,9 @@ Example:
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-import io
+import logging
 import queue
 import socket
 import threading
@@ -32,7 +33,8 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from framing import __version__
+from framing import __version__, guards
+from framing.errors import DataError, TooLargeError
 from framing.modeling import FramingModel
 from framing.pipeline.scores import DocumentScores
 
@@ -50,6 +52,7 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+_RAW_SECURITY_HEADERS = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
 
 
 class AnalyzeRequest(BaseModel):
@@ -166,23 +169,66 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse(status_code=status, content={"detail": message})
 
 
-def docx_text(data: bytes) -> str:
-    """The paragraphs of a ``.docx`` file as plain text, one blank line between paragraphs.
+def docx_text(data: bytes, max_chars: int | None = None) -> str:
+    """The paragraphs of a ``.docx`` file as plain text, one blank line between paragraphs, read with
+    bounded expansion, memory and time (:func:`framing.guards.docx_text`).
 
     Example:
         >>> import docx, io; d = docx.Document(); _ = d.add_paragraph("One."); buf = io.BytesIO(); d.save(buf)
         >>> docx_text(buf.getvalue())
         'One.'
     """
-    import zipfile
+    return guards.docx_text(data, max_chars)
 
-    import docx
 
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as e:
-        raise ValueError(f"not a .docx file ({e})") from None
-    return "\n\n".join(p.text for p in document.paragraphs if p.text.strip())
+class BodyLimit:
+    """ASGI middleware: a POST body over its route's byte limit gets 413 as soon as it passes the limit,
+    whether the client sent ``Content-Length`` or chunked transfer encoding; every response, 413 and 500
+    included, carries the security headers."""
+
+    def __init__(self, app, limit_for) -> None:
+        self.app = app
+        self.limit_for = limit_for
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_secured(message):
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in _RAW_SECURITY_HEADERS if k not in names]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        if scope["method"] != "POST":
+            return await self.app(scope, receive, send_secured)
+        limit = self.limit_for(scope["path"])
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length", b"").decode("latin-1")
+        if length.isdigit() and int(length) > limit:
+            return await _error(413, f"request too large: {int(length):,} bytes; the limit is {limit:,}")(
+                scope, receive, send_secured)
+        body, more = bytearray(), True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > limit:
+                return await _error(413, f"request too large: more than {limit:,} bytes; the limit is {limit:,}")(
+                    scope, receive, send_secured)
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send_secured)
 
 
 def create_app(model: FramingModel, max_chars: int = DEFAULT_MAX_CHARS) -> FastAPI:
@@ -193,17 +239,15 @@ def create_app(model: FramingModel, max_chars: int = DEFAULT_MAX_CHARS) -> FastA
                   description="Flags framing devices (scare quotes, loaded language, ...) in a draft.")
     # JSON bodies carry at most 6 bytes per character (\uXXXX escapes) plus the wrapper
     max_body = 6 * max_chars + 4096
+    app.add_middleware(BodyLimit, limit_for=lambda path: MAX_DOCX_BYTES if path == "/api/extract" else max_body)
+    # at most two .docx files are read at a time, each bounded in memory and time (framing.guards.docx_text)
+    extracting = asyncio.Semaphore(2)
 
-    @app.middleware("http")
-    async def guard(request: Request, call_next):
-        length = request.headers.get("content-length")
-        if request.method == "POST" and length is not None and length.isdigit():
-            limit = MAX_DOCX_BYTES if request.url.path == "/api/extract" else max_body
-            if int(length) > limit:
-                return _error(413, f"request too large: {int(length):,} bytes; the limit is {limit:,}")
-        response = await call_next(request)
-        response.headers.update(SECURITY_HEADERS)
-        return response
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception) -> JSONResponse:
+        logging.getLogger("framing.web").error("internal error on %s", request.url.path, exc_info=exc)
+        return JSONResponse(status_code=500, content={"detail": "internal error (a bug; the server log has the "
+                                                                 "traceback)"}, headers=SECURITY_HEADERS)
 
     @app.exception_handler(RequestValidationError)
     async def malformed(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -224,6 +268,10 @@ def create_app(model: FramingModel, max_chars: int = DEFAULT_MAX_CHARS) -> FastA
         """Flag framing devices in ``text``; offsets are Python ``str`` offsets into it, end exclusive."""
         if len(request.text) > max_chars:
             return _error(413, f"text too long: {len(request.text):,} characters; the limit is {max_chars:,}")
+        at = guards.lone_surrogate(request.text)
+        if at is not None:
+            return _error(422, f"text holds a lone surrogate (U+{ord(request.text[at]):04X}) at character {at}, "
+                               "which is not valid Unicode; send the text as UTF-8")
         if not request.text.strip():
             return _error(422, "text is empty: paste a draft to check")
         return analyzer.analyze(request.text, request.sensitivity)
@@ -240,13 +288,19 @@ def create_app(model: FramingModel, max_chars: int = DEFAULT_MAX_CHARS) -> FastA
     @app.post("/api/extract", response_model=ExtractOut, responses={413: {}, 422: {}})
     async def extract(request: Request):
         """The text of a ``.docx`` file sent as the raw request body."""
-        data = await request.body()
+        data = await request.body()  # BodyLimit has already refused more than MAX_DOCX_BYTES
         if len(data) > MAX_DOCX_BYTES:
             return _error(413, f"file too large: {len(data):,} bytes; the limit is {MAX_DOCX_BYTES:,}")
         try:
-            text = docx_text(data)
-        except ValueError as e:
+            async with extracting:  # off the event loop: every other route keeps answering
+                text = await asyncio.wait_for(asyncio.to_thread(docx_text, data, max_chars),
+                                              guards.DOCX_SECONDS + 5)
+        except TooLargeError as e:
+            return _error(413, str(e))
+        except DataError as e:
             return _error(422, str(e))
+        except asyncio.TimeoutError:
+            return _error(413, f"the .docx file took more than {guards.DOCX_SECONDS:g} s to read")
         if len(text) > max_chars:
             return _error(413, f"text too long: {len(text):,} characters; the limit is {max_chars:,}")
         return {"text": text}
