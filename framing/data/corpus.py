@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from framing.data.documents import InputError, decode_document
+from framing.errors import DataError
+from framing.guards import load_json
 
 # One document longer than this would hold a whole chunk's memory on its own; real articles are far
 # shorter (AllSides' longest is under 100,000 characters).
@@ -232,11 +234,13 @@ def _jsonl_blocks(path: Path) -> Iterator[tuple[list[str], list[dict]]]:
             if not line.strip():
                 continue
             try:
-                record = json.loads(line.rstrip(b"\r\n"))  # so that an error at the end keeps its column
+                record = load_json(line.rstrip(b"\r\n"), f"line {number}")  # an error at the end keeps its column
             except UnicodeDecodeError as e:
                 raise InputError(f"{path}: not valid JSON Lines (line {number}: not UTF-8, {e.reason})") from None
             except json.JSONDecodeError as e:
-                raise InputError(f"{path}: not valid JSON Lines (line {number}: {e.msg} at column {e.colno})") from None
+                raise InputError(f"{path}: not valid JSON Lines (line {number}, column {e.colno}: {e.msg})") from None
+            except DataError as e:
+                raise InputError(f"{path}: not valid JSON Lines ({e})") from None
             if not isinstance(record, dict):
                 raise InputError(f"{path}: not valid JSON Lines (line {number}: a JSON object per line expected, "
                                  f"got {type(record).__name__})")

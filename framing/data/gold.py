@@ -183,13 +183,31 @@ def read_mbic(paths: list[Path], labelset: LabelSet) -> list[GoldDocument]:
 
 
 def _json_lines(path: Path):
+    from framing import guards
+
     with open(path, encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
             if line.strip():
                 try:
-                    yield lineno, json.loads(line)
+                    yield lineno, guards.load_json(line, f"{path}:{lineno}")
                 except json.JSONDecodeError as e:
                     raise GoldDataError(f"{path}:{lineno}: not valid JSON ({e.msg})") from None
+                except guards.DataError as e:
+                    raise GoldDataError(str(e)) from None
+
+
+def _strict_offset(value, where: str, what: str) -> int:
+    """An offset as written: an integer, never a string, a float or a boolean (those are not coerced)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise GoldDataError(f"{where}: {what} must be an integer offset, got {type(value).__name__} {value!r:.40}")
+    return value
+
+
+def _records(rec: dict, key: str, where: str) -> list[dict]:
+    items = rec.get(key, [])
+    if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
+        raise GoldDataError(f"{where}: '{key}' must be a list of objects with 'start' and 'end'")
+    return items
 
 
 def read_jsonl(paths: list[Path], labelset: LabelSet) -> list[GoldDocument]:
@@ -200,6 +218,7 @@ def read_jsonl(paths: list[Path], labelset: LabelSet) -> list[GoldDocument]:
 
     ``spans`` and ``sentences`` are optional; a document without ``spans`` is not used for span metrics.
     A span's ``voice`` (``writer``, the default, or ``quoted``) is used by the phrase-level figures.
+    Offsets must be integers and sentence label values 0 or 1: nothing is coerced.
     """
     path = paths[0]
     known_spans, known_sent = set(labelset.span_labels), set(labelset.sentence_labels)
@@ -210,17 +229,31 @@ def read_jsonl(paths: list[Path], labelset: LabelSet) -> list[GoldDocument]:
             raise GoldDataError(f"{where}: each line must be an object with a string 'text'")
         text, doc_id = rec["text"], str(rec.get("id", lineno))
         doc = GoldDocument(doc_id, text, doc_id)
-        try:
-            if "spans" in rec:
-                doc.spans = [(int(s["start"]), int(s["end"]), str(s["label"])) for s in rec["spans"]]
-                doc.span_voices = [str(s.get("voice", "writer")) for s in rec["spans"]]
-            if "sentences" in rec:
-                doc.sentences = [(int(s["start"]), int(s["end"])) for s in rec["sentences"]]
-                doc.sentence_labels = [{str(k): int(v) for k, v in s.get("labels", {}).items()}
-                                       for s in rec["sentences"]]
-        except (KeyError, TypeError, ValueError) as e:
-            raise GoldDataError(f"{where}: spans and sentences need integer 'start', 'end' and a 'label' "
-                                f"or 'labels' ({type(e).__name__}: {e})") from None
+        if "spans" in rec:
+            spans = _records(rec, "spans", where)
+            doc.spans, doc.span_voices = [], []
+            for k, sp in enumerate(spans):
+                here = f"{where}: spans[{k}]"
+                if not isinstance(sp.get("label"), str):
+                    raise GoldDataError(f"{here}: needs a 'label' (a string)")
+                doc.spans.append((_strict_offset(sp.get("start"), here, "'start'"),
+                                  _strict_offset(sp.get("end"), here, "'end'"), sp["label"]))
+                doc.span_voices.append(str(sp.get("voice", "writer")))
+        if "sentences" in rec:
+            doc.sentences, doc.sentence_labels = [], []
+            for k, st in enumerate(_records(rec, "sentences", where)):
+                here = f"{where}: sentences[{k}]"
+                doc.sentences.append((_strict_offset(st.get("start"), here, "'start'"),
+                                      _strict_offset(st.get("end"), here, "'end'")))
+                labels = st.get("labels", {})
+                if not isinstance(labels, dict):
+                    raise GoldDataError(f"{here}: 'labels' must be an object of label: 0 or 1, such as "
+                                        f'{{"{labelset.sentence_labels[0] if labelset.sentence_labels else "BIASED"}"'
+                                        f": 1}}, got {type(labels).__name__}")
+                for name, value in labels.items():
+                    if isinstance(value, bool) or value not in (0, 1):
+                        raise GoldDataError(f"{here}: label {name!r} must be 0 or 1, got {value!r:.40}")
+                doc.sentence_labels.append({str(k2): int(v) for k2, v in labels.items()})
         for (s, e, label), voice in zip(doc.spans or [], doc.span_voices or []):
             _check_span(where, doc_id, text, s, e)
             _check_label(where, label, known_spans)

@@ -40,3 +40,16 @@ def fails(capsys, argv: list[str], *needles: str, code: int = 2) -> str:
 def write_jsonl(path: Path, records: list) -> Path:
     path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records), encoding="utf-8")
     return path
+
+
+def fails_with_report(capsys, argv: list[str], *needles: str) -> str:
+    """Like :func:`fails` for commands that list every problem first (``framing train``'s validation):
+    exit 2, no traceback, the last line ``framing: error: ...``, every needle somewhere in stderr."""
+    capsys.readouterr()
+    assert main([str(a) for a in argv]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err, err
+    assert err.splitlines()[-1].startswith("framing: error: "), err
+    for needle in needles:
+        assert needle in err, err
+    return err

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from hostile_util import fails, plant, snapshot, write_jsonl
 
 from framing.cli.main import main
@@ -62,3 +63,29 @@ def test_evaluate_into_an_empty_folder(tiny_model_dir, tmp_path):
     out.mkdir()
     assert main(["evaluate", "--model", str(tiny_model_dir), "--data", f"jsonl:{gold}", "--out", str(out)]) == 0
     assert json.loads((out / "metrics.json").read_text())["framing_version"]
+
+
+def sentence_doc(labels=None, start=0, end=None):
+    return {"id": "s", "text": NEUTRAL,
+            "sentences": [{"start": start, "end": len(NEUTRAL) if end is None else end,
+                           "labels": {"BIASED": 1} if labels is None else labels}]}
+
+
+@pytest.mark.parametrize("record, problem", [
+    (sentence_doc(["BIASED"]), "sentences[0]: 'labels' must be an object of label: 0 or 1, such as "
+                               '{"BIASED": 1}, got list'),
+    (sentence_doc({"BIASED": 7}), "sentences[0]: label 'BIASED' must be 0 or 1, got 7"),
+    (sentence_doc({"BIASED": True}), "sentences[0]: label 'BIASED' must be 0 or 1, got True"),
+    (sentence_doc(start="14"), "sentences[0]: 'start' must be an integer offset, got str '14'"),
+    (sentence_doc(end=21.9), "sentences[0]: 'end' must be an integer offset, got float 21.9"),
+    ({"id": "t", "text": LOADED, "spans": [{"start": True, "end": 16, "label": "NAME_CALLING"}]},
+     "spans[0]: 'start' must be an integer offset, got bool True"),
+    ({"id": "t", "text": LOADED, "spans": 5}, "'spans' must be a list of objects"),
+    ('{"id": "n", "text": "x", "spans": ' + "[" * 5000 + "]" * 5000 + "}", "nested more than 100 levels deep"),
+])
+def test_evaluate_refuses_invalid_gold_data(tiny_model_dir, tmp_path, capsys, record, problem):
+    gold = write_jsonl(tmp_path / "gold.jsonl", [gold_docs()[0], record])
+    out = tmp_path / "report"
+    fails(capsys, ["evaluate", "--model", tiny_model_dir, "--data", f"jsonl:{gold}", "--out", out],
+          f"{gold}:2: {problem}")
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["gold.jsonl"]
