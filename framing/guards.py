@@ -58,6 +58,26 @@ def read_capped(source: str | Path | BinaryIO, limit: int, name: str | None = No
     return data
 
 
+# Characters that print nothing: zero-width space, non-joiner, joiner, word joiner, BOM; text of only these
+# (and whitespace) is empty.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def is_blank(text: str | bytes) -> bool:
+    r"""True when ``text`` has nothing to read: only whitespace and zero-width characters.
+
+    Example:
+        >>> is_blank("\u200b\u200b \n"), is_blank("\u200bHi")
+        (True, False)
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:  # not blank: the decoder's error says what it is
+            return not text.strip()
+    return not text.translate(_INVISIBLE).strip()
+
+
 def lone_surrogate(text: str) -> int | None:
     """The offset of the first lone surrogate in ``text`` (not valid Unicode text), or ``None``."""
     m = _SURROGATE.search(text)

@@ -14,10 +14,11 @@ import argparse
 import json
 import os
 import sys
+import traceback
 from dataclasses import asdict
 
 from framing.data.documents import read_document
-from framing.errors import FramingError
+from framing.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_PIPE_CLOSED, FramingError
 
 
 def check(path: str, as_json: bool, model_dir: str | None, fail_on: list[str] | None = None) -> int:
@@ -198,8 +199,28 @@ def main(argv: list[str] | None = None) -> int:
             return 0
     except FramingError as e:
         print(f"framing: error: {e}", file=sys.stderr)
-        return 2
-    return 1
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # the reader went away (`framing check x | head -1`): not an error of the input
+        _silence_stdout()
+        return EXIT_PIPE_CLOSED
+    except KeyboardInterrupt:
+        print("framing: interrupted", file=sys.stderr)
+        return 130
+    except Exception:  # a bug: keep the traceback, and an exit code no user error has
+        traceback.print_exc()
+        print(f"framing: internal error (a bug, not your input); please report the traceback above "
+              f"(exit code {EXIT_INTERNAL})", file=sys.stderr)
+        return EXIT_INTERNAL
+    return EXIT_INTERNAL
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

@@ -29,9 +29,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from framing.data.documents import InputError, decode_document
-from framing.errors import DataError
-from framing.guards import load_json
+from framing.data.documents import MAX_BYTES, InputError, decode_document
+from framing.errors import DataError, TooLargeError
+from framing.guards import is_blank, load_json, lone_surrogate, read_capped
 
 # One document longer than this would hold a whole chunk's memory on its own; real articles are far
 # shorter (AllSides' longest is under 100,000 characters).
@@ -134,12 +134,14 @@ def checked_text(value: str | bytes | None, name: str) -> tuple[str | None, str 
         return None, "no text (the text field is missing or null)"
     if not isinstance(value, (str, bytes)):
         return None, f"the text field holds {type(value).__name__} {str(value)[:40]!r}, not text"
-    if not value.strip():
+    if is_blank(value):
         return None, "empty (no text to score)"
     try:
         text = decode_document(value, name) if isinstance(value, bytes) else value
     except InputError as e:
         return None, str(e).removeprefix(f"{name}: ")
+    if lone_surrogate(text) is not None:
+        return None, f"not valid Unicode (a lone surrogate at character {lone_surrogate(text)})"
     if len(text) > MAX_CHARS:
         return None, f"too long ({len(text):,} characters; the limit is {MAX_CHARS:,})"
     return text, None
@@ -175,7 +177,12 @@ def _text_folder(folder: Path) -> Iterator[CorpusDocument]:
         raise InputError(f"{folder}: no .txt, .md or .html files in this folder")
     for path in files:
         doc_id = path.relative_to(folder).as_posix()
-        text, error = checked_text(path.read_bytes(), doc_id)
+        try:  # a 1 GB file costs its first MAX_BYTES + 1 bytes to refuse, not the whole file
+            text, error = checked_text(read_capped(path, MAX_BYTES, doc_id), doc_id)
+        except TooLargeError as e:
+            text, error = None, str(e).removeprefix(f"{doc_id}: ")
+        except OSError as e:
+            text, error = None, f"cannot be read ({e.strerror})"
         if text is not None and path.suffix.lower() in HTML_SUFFIXES:
             text, error = checked_text(html_to_text(text), doc_id)
         yield CorpusDocument(doc_id, text, {}, error)

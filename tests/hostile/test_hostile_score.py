@@ -4,6 +4,8 @@ import json
 
 from hostile_util import fails, plant, snapshot
 
+from framing.cli.main import main
+
 
 def test_deeply_nested_jsonl_line_names_the_line(tiny_model_dir, tmp_path, capsys):
     corpus = tmp_path / "c.jsonl"
@@ -23,3 +25,27 @@ def test_unterminated_string_message_reads_once(tiny_model_dir, tmp_path, capsys
     err = fails(capsys, ["score", corpus, "--out", tmp_path / "out", "--model", tiny_model_dir],
                 "(line 1, column 21: Unterminated string starting at)")
     assert "at at" not in err
+
+
+def test_duplicate_ids_become_error_rows(tiny_model_dir, tmp_path, capsys):
+    import pandas as pd
+
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"id": 1, "text": "One."}\n{"id": "1", "text": "Two."}\n{"id": 2, "text": "Three."}\n'
+                      '{"id": 2, "text": "Three."}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["score", str(corpus), "--out", str(out), "--model", str(tiny_model_dir)]) == 0
+    docs, errors = pd.read_parquet(out / "documents.parquet"), pd.read_parquet(out / "errors.parquet")
+    assert sorted(docs.doc_id) == ["1", "2"]
+    assert list(errors.error) == ["duplicate id '1' (also document 1 of the input; ids are compared as text)",
+                                  "duplicate id '2' (also document 3 of the input; ids are compared as text)"]
+
+
+def test_failed_first_input_leaves_no_run_and_the_rerun_works(tiny_model_dir, tmp_path, capsys):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"id": "a", "text": \n', encoding="utf-8")
+    out = tmp_path / "out"
+    fails(capsys, ["score", corpus, "--out", out, "--model", tiny_model_dir], "not valid JSON Lines")
+    assert not out.exists()
+    corpus.write_text('{"id": "a", "text": "Fixed."}\n', encoding="utf-8")
+    assert main(["score", str(corpus), "--out", str(out), "--model", str(tiny_model_dir)]) == 0
