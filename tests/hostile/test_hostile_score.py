@@ -49,3 +49,17 @@ def test_failed_first_input_leaves_no_run_and_the_rerun_works(tiny_model_dir, tm
     assert not out.exists()
     corpus.write_text('{"id": "a", "text": "Fixed."}\n', encoding="utf-8")
     assert main(["score", str(corpus), "--out", str(out), "--model", str(tiny_model_dir)]) == 0
+
+
+def test_html_reduction_is_linear_in_block_elements():
+    import time
+
+    from framing.data.corpus import html_to_text
+
+    page = "<html><body>" + "".join(f"<p>Para <b>{i}</b>.<!-- c --></p>" for i in range(20_000)) + "</body></html>"
+    started = time.monotonic()
+    text = html_to_text(page)
+    assert time.monotonic() - started < 5  # was 23 s
+    assert text.splitlines()[:2] == ["Para 0.", "Para 1."] and len(text.splitlines()) == 20_000
+    assert html_to_text("<div>a<div>b</div>c</div><ul><li>x</li><li>y <i>z</i></li></ul><script>s()</script>") \
+        == "a\nb\nc\nx\ny z"
