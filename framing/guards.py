@@ -78,6 +78,22 @@ def is_blank(text: str | bytes) -> bool:
     return not text.translate(_INVISIBLE).strip()
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A CSV cell that a spreadsheet will not run as a formula: text starting with ``= + - @``, a tab or a
+    carriage return gets a leading apostrophe (OWASP's advice on CSV injection); other values are unchanged.
+
+    Example:
+        >>> csv_cell("=cmd|' /C calc'!A0"), csv_cell("Reuters"), csv_cell(3)
+        ("'=cmd|' /C calc'!A0", 'Reuters', 3)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def lone_surrogate(text: str) -> int | None:
     """The offset of the first lone surrogate in ``text`` (not valid Unicode text), or ``None``."""
     m = _SURROGATE.search(text)

@@ -319,12 +319,28 @@ def serve(host: str = "127.0.0.1", port: int = 8000, model_dir: str | None = Non
     """Load the model once and serve the app until interrupted (loopback only unless ``host`` says otherwise)."""
     import uvicorn
 
+    from framing.errors import UsageError
+
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port must be between 0 and 65535, got {port}")
+    if max_chars < 1:
+        raise UsageError(f"--max-chars must be at least 1, got {max_chars}")
     model = FramingModel.from_pretrained(model_dir)
     model.score_many(["Warm-up."])  # the first call pays for lazy set-up; keep it off a user's request
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    try:  # bind first, so that the address printed is the one listening (--port 0 picks a free port)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except (OSError, OverflowError) as e:
+        sock.close()
+        raise UsageError(f"cannot listen on {host}:{port} ({getattr(e, 'strerror', None) or e})") from None
+    port = sock.getsockname()[1]
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"framing: warning: serving on {host}, reachable from other machines; the app has no login")
-    print(f"framing: serving on http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl-C stops)")
-    uvicorn.run(create_app(model, max_chars), host=host, port=port, log_level="warning")
+    print(f"framing: serving on http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl-C stops)",
+          flush=True)
+    server = uvicorn.Server(uvicorn.Config(create_app(model, max_chars), log_level="warning"))
+    server.run(sockets=[sock])
 
 
 @contextmanager
