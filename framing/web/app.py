@@ -182,13 +182,16 @@ def docx_text(data: bytes, max_chars: int | None = None) -> str:
 
 
 class BodyLimit:
-    """ASGI middleware: a POST body over its route's byte limit gets 413 as soon as it passes the limit,
-    whether the client sent ``Content-Length`` or chunked transfer encoding; every response, 413 and 500
-    included, carries the security headers."""
+    """ASGI middleware in front of every route: a POST body over its route's byte limit gets 413 as soon as
+    it passes the limit, whether the client sent ``Content-Length`` or chunked transfer encoding; a JSON
+    body that is not UTF-8 or nests too deep gets 422 with the reason; a foreign ``Host`` (DNS rebinding)
+    gets 400 and a cross-site POST 403 or 415; every response, 413 and 500 included, carries the security
+    headers."""
 
-    def __init__(self, app, limit_for) -> None:
+    def __init__(self, app, limit_for, allowed_hosts: set[str] | None = None) -> None:
         self.app = app
         self.limit_for = limit_for
+        self.allowed_hosts = allowed_hosts
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -201,10 +204,13 @@ class BodyLimit:
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
+        headers = dict(scope.get("headers") or [])
+        refusal = self._refusal(scope, headers)
+        if refusal is not None:
+            return await _error(*refusal)(scope, receive, send_secured)
         if scope["method"] != "POST":
             return await self.app(scope, receive, send_secured)
         limit = self.limit_for(scope["path"])
-        headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length", b"").decode("latin-1")
         if length.isdigit() and int(length) > limit:
             return await _error(413, f"request too large: {int(length):,} bytes; the limit is {limit:,}")(
@@ -219,6 +225,10 @@ class BodyLimit:
             if len(body) > limit:
                 return await _error(413, f"request too large: more than {limit:,} bytes; the limit is {limit:,}")(
                     scope, receive, send_secured)
+        if scope["path"] == "/api/analyze":
+            problem = _json_body_problem(bytes(body), headers.get(b"content-type", b"").decode("latin-1"))
+            if problem is not None:
+                return await _error(422, problem)(scope, receive, send_secured)
         replayed = False
 
         async def replay():
@@ -231,15 +241,65 @@ class BodyLimit:
         await self.app(scope, replay, send_secured)
 
 
-def create_app(model: FramingModel, max_chars: int = DEFAULT_MAX_CHARS) -> FastAPI:
-    """The web app around one loaded model; ``max_chars`` caps the text of one request (413 above it)."""
+    def _refusal(self, scope, headers: dict) -> tuple[int, str] | None:
+        """DNS rebinding (a Host that is not this server) and cross-site "simple" POSTs are refused."""
+        host = headers.get(b"host", b"").decode("latin-1")
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        name = name.strip("[]").lower()
+        if self.allowed_hosts is not None and name not in self.allowed_hosts:
+            return 400, (f"Host header {host!r} is not this server ({', '.join(sorted(self.allowed_hosts))}); "
+                         "open the page at the address framing serve printed")
+        if scope["method"] == "POST":
+            if headers.get(b"sec-fetch-site", b"") == b"cross-site":
+                return 403, "cross-site requests are refused; open the page served by framing serve"
+            kind = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
+            if scope["path"] == "/api/extract" and kind in _SIMPLE_TYPES:
+                return 415, ("send the .docx file as application/octet-stream (a form post is not accepted, so "
+                             "that other sites cannot post to this server)")
+        return None
+
+
+# Content types a cross-site page may POST without the browser asking first (CORS "simple" requests)
+_SIMPLE_TYPES = {"", "text/plain", "multipart/form-data", "application/x-www-form-urlencoded"}
+
+
+def _json_body_problem(body: bytes, content_type: str) -> str | None:
+    """Why a JSON request body cannot be read (charset, UTF-8, nesting), in a sentence; ``None`` if it can.
+    Syntax errors are left to the request validation, which names the position."""
+    import json
+
+    charset = next((part.split("=", 1)[1].strip().strip('"').lower() for part in content_type.split(";")[1:]
+                    if part.strip().lower().startswith("charset=")), "utf-8")
+    if charset not in ("utf-8", "utf8"):
+        return f"the body must be UTF-8 JSON, not {charset}; send it with Content-Type: application/json"
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return f"the body is not UTF-8 (invalid byte 0x{body[e.start]:02x} at byte {e.start}); send UTF-8 JSON"
+    try:
+        guards.load_json(text, "the JSON body")
+    except json.JSONDecodeError:
+        return None
+    except DataError as e:
+        return f"malformed JSON: {e}"
+    return None
+
+
+def create_app(model: FramingModel, max_chars: int = DEFAULT_MAX_CHARS,
+               allowed_hosts: set[str] | None = None) -> FastAPI:
+    """The web app around one loaded model; ``max_chars`` caps the text of one request (413 above it);
+    ``allowed_hosts``, when given, are the only ``Host`` names answered (against DNS rebinding).
+
+    There is no ``/docs`` page: Swagger UI loads from a CDN that the app's own CSP blocks; the schema is
+    at ``/openapi.json``."""
     analyzer = Analyzer(model)
     labels = model.config.labelset
-    app = FastAPI(title="framing", version=__version__,
+    app = FastAPI(title="framing", version=__version__, docs_url=None, redoc_url=None,
                   description="Flags framing devices (scare quotes, loaded language, ...) in a draft.")
     # JSON bodies carry at most 6 bytes per character (\uXXXX escapes) plus the wrapper
     max_body = 6 * max_chars + 4096
-    app.add_middleware(BodyLimit, limit_for=lambda path: MAX_DOCX_BYTES if path == "/api/extract" else max_body)
+    app.add_middleware(BodyLimit, limit_for=lambda path: MAX_DOCX_BYTES if path == "/api/extract" else max_body,
+                       allowed_hosts=allowed_hosts)
     # at most two .docx files are read at a time, each bounded in memory and time (framing.guards.docx_text)
     extracting = asyncio.Semaphore(2)
 
@@ -339,7 +399,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000, model_dir: str | None = Non
         print(f"framing: warning: serving on {host}, reachable from other machines; the app has no login")
     print(f"framing: serving on http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl-C stops)",
           flush=True)
-    server = uvicorn.Server(uvicorn.Config(create_app(model, max_chars), log_level="warning"))
+    loopback = {"127.0.0.1", "localhost", "::1"}
+    allowed = loopback | {host.lower()} if host in loopback else None  # a page on another site cannot rebind
+    server = uvicorn.Server(uvicorn.Config(create_app(model, max_chars, allowed), log_level="warning"))
     server.run(sockets=[sock])
 
 

@@ -24,6 +24,7 @@ RELS = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
         b'officeDocument" Target="word/document.xml"/></Relationships>')
+OCTET = {"Content-Type": "application/octet-stream"}
 W = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
@@ -56,7 +57,7 @@ def client(model):
 def test_minimal_docx_reads_like_python_docx(client):
     body = para("One.") + b"<w:p/>" + b"<w:p><w:r><w:t>Two</w:t><w:tab/><w:t>tabbed</w:t><w:br/></w:r>" \
         b'<w:hyperlink><w:r><w:t>link</w:t></w:r></w:hyperlink></w:p>'
-    r = client.post("/api/extract", content=docx_bytes(body))
+    r = client.post("/api/extract", content=docx_bytes(body), headers=OCTET)
     assert r.json() == {"text": "One.\n\nTwo\ttabbed\nlink"}
 
 
@@ -69,7 +70,7 @@ def test_paragraph_bomb_is_refused_while_labels_stay_responsive(model):
         result = {}
 
         def extract():
-            result["r"] = httpx.post(url + "/api/extract", content=bomb, timeout=60)
+            result["r"] = httpx.post(url + "/api/extract", content=bomb, headers=OCTET, timeout=60)
 
         worker = threading.Thread(target=extract)
         worker.start()
@@ -89,13 +90,13 @@ def test_paragraph_bomb_is_refused_while_labels_stay_responsive(model):
 
 
 def test_expanded_size_is_capped_before_parsing(client):
-    r = client.post("/api/extract", content=docx_bytes(para("a") * 2_000_000))  # 70 MB of XML
+    r = client.post("/api/extract", content=docx_bytes(para("a") * 2_000_000), headers=OCTET)  # 70 MB of XML
     assert r.status_code == 413
     assert r.json()["detail"].startswith("the .docx file expands to 68,000,151 bytes of XML")
 
 
 def test_docx_text_over_the_character_cap_stops_early(client):
-    r = client.post("/api/extract", content=docx_bytes(para("x" * 100) * 10))
+    r = client.post("/api/extract", content=docx_bytes(para("x" * 100) * 10), headers=OCTET)
     assert (r.status_code, r.json()) == (413, {"detail": "text too long: more than 500 characters; "
                                                          "the limit is 500"})
 
@@ -114,7 +115,7 @@ def test_docx_slow_extraction_hits_the_time_limit(monkeypatch):
     (b"PK\x03\x04 truncated zip", "not a .docx file"),
 ])
 def test_bad_docx_gets_422_with_a_reason(client, data, reason):
-    r = client.post("/api/extract", content=data)
+    r = client.post("/api/extract", content=data, headers=OCTET)
     assert r.status_code == 422 and reason in r.json()["detail"], r.text
     assert r.headers["content-security-policy"].startswith("default-src 'self'")
 
@@ -145,6 +146,37 @@ def test_chunked_upload_is_capped_by_the_real_server(model):
 
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with background_server(create_app(model, max_chars=500)) as url:
-        r = httpx.post(url + "/api/extract", content=chunks(), timeout=30)
+        r = httpx.post(url + "/api/extract", content=chunks(), headers=OCTET, timeout=30)
     assert r.status_code == 413 and r.json()["detail"].startswith("request too large: more than 10,000,000 bytes")
     assert (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before) / 1024 < 100
+
+
+@pytest.mark.parametrize("body, content_type, detail", [
+    (b'{"text": ' + b"[" * 5000 + b"]" * 5000 + b"}", "application/json",
+     "malformed JSON: the JSON body: nested more than 100 levels deep"),
+    (b'{"text": "caf\xe9"}', "application/json",
+     "the body is not UTF-8 (invalid byte 0xe9 at byte 13); send UTF-8 JSON"),
+    (b'{"text": "caf\xe9"}', "application/json; charset=latin-1",
+     "the body must be UTF-8 JSON, not latin-1; send it with Content-Type: application/json"),
+])
+def test_malformed_json_gets_422_with_the_reason(model, body, content_type, detail):
+    client = TestClient(create_app(model, max_chars=5000))
+    r = client.post("/api/analyze", content=body, headers={"Content-Type": content_type})
+    assert (r.status_code, r.json()) == (422, {"detail": detail})
+
+
+def test_foreign_host_and_cross_site_posts_are_refused(model):
+    client = TestClient(create_app(model, allowed_hosts={"127.0.0.1", "localhost"}), base_url="http://127.0.0.1")
+    assert client.get("/api/labels").status_code == 200
+    r = client.get("/api/labels", headers={"Host": "evil.example:8000"})
+    assert r.status_code == 400 and r.json()["detail"].startswith("Host header 'evil.example:8000' is not this server")
+    assert r.headers["x-content-type-options"] == "nosniff"
+    r = client.post("/api/extract", content=b"x", headers={"Content-Type": "text/plain"})
+    assert r.status_code == 415
+    r = client.post("/api/analyze", json={"text": "Hi."}, headers={"Sec-Fetch-Site": "cross-site"})
+    assert r.status_code == 403
+
+
+def test_docs_route_is_dropped_schema_stays(client):
+    assert client.get("/docs").status_code == 404
+    assert client.get("/openapi.json").status_code == 200
