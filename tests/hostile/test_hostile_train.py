@@ -101,3 +101,13 @@ def test_deeply_nested_jsonl_line(tmp_path, capsys):
                      + '{"text": "x", "spans": ' + "[" * 50_000 + "]" * 50_000 + "}\n", encoding="utf-8")
     train(capsys, tmp_path, labels, jsonl, dev, f"{jsonl}:2: error: nested more than 100 levels deep",
           report=True)
+
+
+def test_doccano_cats_string_is_not_a_yes(tmp_path, capsys):
+    labels = tmp_path / "labels.json"
+    labels.write_text(json.dumps({"sentence_labels": [{"name": "X", "description": "An x."}]}), encoding="utf-8")
+    tr, dev = tmp_path / "train.jsonl", tmp_path / "dev.jsonl"
+    tr.write_text(json.dumps({"text": "One.", "cats": {"X": "no"}}) + "\n", encoding="utf-8")
+    dev.write_text(json.dumps({"text": "Two.", "cats": {"X": 1}}) + "\n", encoding="utf-8")
+    train(capsys, tmp_path, labels, tr, dev, f"{tr}:1: error: bad label entry (cats['X'] must be 0 or 1",
+          report=True)
