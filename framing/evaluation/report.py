@@ -187,7 +187,7 @@ def check_report_folder(out: str | os.PathLike) -> None:
     Example:
         >>> import tempfile; d = Path(tempfile.mkdtemp()); _ = (d / "notes.txt").write_text("mine")
         >>> try: check_report_folder(d)
-        ... except UsageError as e: print(str(e).split(": ", 1)[1][:48])
+        ... except UsageError as e: print(str(e).split(": ", 1)[1][:47])
         exists and is not a framing evaluate report (it
     """
     target = Path(out)
