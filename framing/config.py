@@ -67,6 +67,16 @@ class FramingConfig:
 
     @classmethod
     def from_dict(cls, data: dict) -> FramingConfig:
+        """Build from :meth:`to_dict`'s shape, checking keys and value types first (a damaged or hand-edited
+        ``config.json`` is a :class:`ModelFolderError` naming the key, never a traceback).
+
+        Example:
+            >>> FramingConfig.from_dict({**FramingConfig().to_dict(), "lora_rank": "16"})
+            Traceback (most recent call last):
+            ...
+            framing.errors.ModelFolderError: 'lora_rank' must be an integer, got str '16'
+        """
+        _check_types(data)
         data = dict(data)
         data["labelset"] = LabelSet.from_dict(data["labelset"])
         data["quote_classes"] = tuple(data["quote_classes"])
@@ -82,4 +92,50 @@ class FramingConfig:
 
     @classmethod
     def load(cls, path: str | Path) -> FramingConfig:
-        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+        """Read a model folder's ``config.json``; any problem is a :class:`ModelFolderError` naming the file."""
+        from framing.errors import FramingError
+        from framing.guards import load_json, read_capped
+
+        try:
+            data = load_json(read_capped(path, 10_000_000).decode("utf-8"), str(path))
+        except json.JSONDecodeError as e:
+            raise ModelFolderError(f"{path}:{e.lineno}: not valid JSON ({e.msg})") from None
+        except (OSError, UnicodeDecodeError) as e:
+            raise ModelFolderError(f"{path}: cannot be read ({e})") from None
+        except FramingError as e:
+            raise ModelFolderError(str(e)) from None
+        try:
+            return cls.from_dict(data)
+        except FramingError as e:
+            raise ModelFolderError(f"{path}: {e}") from None
+
+
+# JSON type of every config key: config.json is checked against these before anything is built
+_TYPES = {"labelset": dict, "quote_classes": list, "thresholds": dict, "lora_rank": int, "lora_alpha": int,
+          "lora_targets": list, "max_length": int, "base_model": str, "encoder_config": (dict, type(None)),
+          "framing_version": str, "training": dict, "metrics": dict, "evaluation": dict}
+_TYPE_NAMES = {dict: "an object", list: "a list", int: "an integer", str: "a string"}
+
+
+def _check_types(data) -> None:
+    if not isinstance(data, dict):
+        raise ModelFolderError(f"must be a JSON object, got {type(data).__name__}")
+    unknown = sorted(set(data) - set(_TYPES), key=str)
+    if unknown:
+        raise ModelFolderError(f"unknown key(s) {', '.join(map(repr, unknown))}; expected {', '.join(_TYPES)}")
+    missing = [k for k in ("labelset", "quote_classes", "lora_targets") if k not in data]
+    if missing:
+        raise ModelFolderError(f"missing key(s) {', '.join(map(repr, missing))}")
+    for key, value in data.items():
+        want = _TYPES[key]
+        if isinstance(value, bool) or not isinstance(value, want):
+            name = _TYPE_NAMES.get(want, "an object or null")
+            raise ModelFolderError(f"{key!r} must be {name}, got {type(value).__name__} {str(value)[:40]!r}")
+    for key in ("quote_classes", "lora_targets"):
+        if not all(isinstance(x, str) for x in data[key]):
+            raise ModelFolderError(f"{key!r} must be a list of strings")
+    for name, value in data.get("thresholds", {}).items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ModelFolderError(f"threshold for {name!r} must be a number, got {type(value).__name__}")
+    if data.get("max_length", 1) < 8 or data.get("lora_alpha", 1) < 1:
+        raise ModelFolderError("max_length must be at least 8 and lora_alpha at least 1")

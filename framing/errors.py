@@ -29,3 +29,19 @@ class DataError(FramingError, ValueError):
 
 class ModelFolderError(FramingError, ValueError):
     """A model folder that is missing, incomplete or does not fit its config."""
+
+
+class TooLargeError(DataError):
+    """Input over one of the size caps (bytes, characters, expanded size, nesting): HTTP 413 in the web app."""
+
+
+class InternalError(Exception):
+    """Not a user error: the command line prints its traceback and exits with ``EXIT_INTERNAL``."""
+
+
+# Exit codes of the ``framing`` command (README, "Exit codes").
+EXIT_OK = 0
+EXIT_FLAGGED = 1  # only ``framing check --fail-on``: a rule was broken
+EXIT_BAD_INPUT = 2  # any FramingError: bad input, options, data or a damaged model folder
+EXIT_INTERNAL = 70  # a bug (sysexits' EX_SOFTWARE); the traceback is printed
+EXIT_PIPE_CLOSED = 141  # the reader of standard output closed it (128 + SIGPIPE, as the shell reports it)

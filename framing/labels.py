@@ -79,7 +79,7 @@ class LabelSet:
         if not isinstance(data, dict):
             raise LabelSetError(f"must be a mapping with 'span_labels' and/or 'sentence_labels', "
                                 f"got {type(data).__name__}")
-        unknown = sorted(set(data) - {"span_labels", "sentence_labels", "quote_label"})
+        unknown = sorted(set(data) - {"span_labels", "sentence_labels", "quote_label"}, key=str)
         if unknown:
             raise LabelSetError(f"unknown key(s) {', '.join(map(repr, unknown))}; "
                                 "expected 'span_labels', 'sentence_labels' and optionally 'quote_label'")
@@ -121,27 +121,35 @@ class LabelSet:
             ...
             framing.labels.LabelSetError: no/such/labels.yaml: no such file
         """
+        from framing import guards
+
         path = Path(path)
         try:
-            raw = path.read_text(encoding="utf-8")
+            raw = guards.read_capped(path, guards.MAX_LABELSET_BYTES).decode("utf-8")
         except FileNotFoundError:
             raise LabelSetError(f"{path}: no such file") from None
+        except guards.TooLargeError as e:
+            raise LabelSetError(str(e)) from None
         except (OSError, UnicodeDecodeError) as e:
             raise LabelSetError(f"{path}: cannot be read ({e})") from None
         if path.suffix.lower() in (".yaml", ".yml"):
             import yaml
 
             try:
-                data = yaml.safe_load(raw)
+                data = guards.load_yaml(raw, str(path))
             except yaml.YAMLError as e:
                 mark = getattr(e, "problem_mark", None)
                 line = f":{mark.line + 1}" if mark is not None else ""
                 raise LabelSetError(f"{path}{line}: not valid YAML ({getattr(e, 'problem', None) or e})") from None
+            except guards.DataError as e:
+                raise LabelSetError(str(e)) from None
         else:
             try:
-                data = json.loads(raw)
+                data = guards.load_json(raw, str(path))
             except json.JSONDecodeError as e:
                 raise LabelSetError(f"{path}:{e.lineno}: not valid JSON ({e.msg})") from None
+            except guards.DataError as e:
+                raise LabelSetError(str(e)) from None
         try:
             return cls.from_dict(data)
         except LabelSetError as e:
@@ -152,7 +160,9 @@ def _entry(key: str, index: int, item) -> tuple[str, str]:
     """``(name, description)`` of one label entry, or an error naming the entry and the label."""
     where = f"{key}[{index}]"
     if not isinstance(item, dict):
-        raise LabelSetError(f"{where}: must be a mapping with 'name' and 'description', got {item!r}")
+        from framing.guards import short_repr
+
+        raise LabelSetError(f"{where}: must be a mapping with 'name' and 'description', got {short_repr(item)}")
     name = item.get("name")
     if not isinstance(name, str):
         raise LabelSetError(f"{where}: needs a 'name' (a string such as 'HEDGE')")

@@ -52,6 +52,20 @@ def default_model_dir() -> Path:
     return here.parent / "models" / "framing-default"
 
 
+def _read_seen(path: Path) -> dict[str, list[str]]:
+    """``seen_documents.json``: ``{"train": [fingerprint, ...], ...}``, or a ModelFolderError naming it."""
+    from framing.guards import load_json
+
+    try:
+        seen = load_json(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        raise ModelFolderError(f"{path}: cannot be read ({str(e).splitlines()[0][:120]})") from None
+    if not isinstance(seen, dict) or not all(isinstance(v, list) and all(isinstance(x, str) for x in v)
+                                             for v in seen.values()):
+        raise ModelFolderError(f"{path}: must be an object of lists of fingerprints")
+    return seen
+
+
 @dataclass
 class _Doc:
     text: str
@@ -150,12 +164,23 @@ class FramingModel:
         if quantize and for_training:
             raise UsageError("quantize=True is for inference; an int8 model cannot be trained (drop for_training)")
         config = FramingConfig.load(folder / CONFIG_NAME)
-        state = load_file(folder / WEIGHTS_NAME)
-        model = cls._folded(config, state, folder / WEIGHTS_NAME) if not for_training else cls.from_base(config)
+        weights = folder / WEIGHTS_NAME
+        try:
+            state = load_file(weights)
+        except Exception as e:  # safetensors raises its own error types for truncated or garbage files
+            raise ModelFolderError(f"{weights}: not a readable safetensors file "
+                                   f"({str(e).splitlines()[0][:120] if str(e) else type(e).__name__})") from None
+        try:
+            model = cls._folded(config, state, weights) if not for_training else cls.from_base(config)
+        except (KeyError, RuntimeError, ValueError, TypeError, IndexError) as e:
+            if isinstance(e, ModelFolderError):
+                raise
+            raise ModelFolderError(f"{weights}: the weights do not fit {folder / CONFIG_NAME} "
+                                   f"({str(e).splitlines()[0][:160]})") from None
         if quantize:
             model.network.encoder = quantize_encoder(model.network.encoder)
         if (folder / SEEN_NAME).is_file():
-            model.seen = json.loads((folder / SEEN_NAME).read_text(encoding="utf-8"))
+            model.seen = _read_seen(folder / SEEN_NAME)
         if not for_training:
             return model
         expected = model._saved_keys()
@@ -163,7 +188,11 @@ class FramingModel:
         if missing or unexpected:
             raise ModelFolderError(f"{folder / WEIGHTS_NAME}: weights do not fit the config "
                              f"(missing {sorted(missing)[:3]}, unexpected {sorted(unexpected)[:3]})")
-        model.network.load_state_dict(state, strict=False)
+        try:
+            model.network.load_state_dict(state, strict=False)
+        except RuntimeError as e:
+            raise ModelFolderError(f"{weights}: the weights do not fit {folder / CONFIG_NAME} "
+                                   f"({str(e).splitlines()[0][:160]})") from None
         model.network.eval()
         return model
 

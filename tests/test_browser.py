@@ -223,6 +223,15 @@ def test_markup_in_a_draft_shows_literally_and_runs_nothing(page):
     assert page.errors == []
 
 
+def test_emoji_before_a_flag_do_not_shift_its_highlight(page):
+    check(page, PARAGRAPH)
+    plain = sorted(flags(page))
+    page.click("#edit")
+    check(page, "\U0001F600\U0001F600\U0001F600 " + PARAGRAPH)  # three characters outside the BMP
+    assert sorted(flags(page)) == plain and ("SCARE_QUOTE", "peacekeepers") in plain
+    assert page.errors == []
+
+
 def test_a_trained_label_set_is_named_on_the_page(browser, hedge_server_url):
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()

@@ -127,7 +127,8 @@ def test_check_needs_file_or_compare(capsys):
 
 
 def test_a_bug_keeps_its_traceback_while_bad_input_gets_one_line(tiny_model_dir, tmp_path, capsys, monkeypatch):
-    """main catches FramingError only: a ValueError raised inside the model is a bug and propagates."""
+    """A FramingError is one line and exit 2; a ValueError raised inside the model is a bug: its traceback is
+    printed and the exit code is 70, which no user error has."""
     from framing.modeling import FramingModel
 
     article = tmp_path / "a.txt"
@@ -137,8 +138,9 @@ def test_a_bug_keeps_its_traceback_while_bad_input_gets_one_line(tiny_model_dir,
         raise ValueError("a bug inside the model")
 
     monkeypatch.setattr(FramingModel, "predict", broken)
-    with pytest.raises(ValueError, match="a bug inside the model"):
-        main(["check", str(article), "--model", str(tiny_model_dir)])
+    assert main(["check", str(article), "--model", str(tiny_model_dir)]) == 70
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "ValueError: a bug inside the model" in err
     empty = tmp_path / "empty.txt"
     empty.write_text("", encoding="utf-8")
     assert main(["check", str(empty), "--model", str(tiny_model_dir)]) == 2

@@ -153,9 +153,9 @@ def test_other_formats_hold_the_same_rows(tiny_model_dir, tmp_path, fmt):
 @pytest.mark.parametrize("content, message", [
     ('{"id": "a", "body": "x"}\n', "no text column 'text' (columns: id, body); name the right one with --text-field"),
     ('{"key": "a", "text": "x"}\n', "no id column 'id' (columns: key, text); name the right one with --id-field"),
-    ('{"id": "a", "text": "x"}\n{"id": "b", "text": \n', "not valid JSON Lines (line 2: Expecting value at column 21)"),
+    ('{"id": "a", "text": "x"}\n{"id": "b", "text": \n', "not valid JSON Lines (line 2, column 21: Expecting value)"),
     ('{"id": "a", "text": "x"}\n\n\n{"id": "b", "text": "y",}\n',
-     "not valid JSON Lines (line 4: Expecting property name enclosed in double quotes at column 25)"),
+     "not valid JSON Lines (line 4, column 25: Expecting property name enclosed in double quotes)"),
     ('{"id": "a", "text": "x"}\n["b", "y"]\n',
      "not valid JSON Lines (line 2: a JSON object per line expected, got list)"),
 ])

@@ -116,7 +116,8 @@ def test_docx_text_is_extracted(client):
     document.save(buf)
     r = client.post("/api/extract", content=buf.getvalue(), headers={"Content-Type": "application/octet-stream"})
     assert r.json() == {"text": "First paragraph, with \u201cquotes\u201d.\n\nSecond <b>paragraph</b>."}
-    r = client.post("/api/extract", content=b"plain text, not a zip")
+    r = client.post("/api/extract", content=b"plain text, not a zip",
+                    headers={"Content-Type": "application/octet-stream"})
     assert (r.status_code, r.json()) == (422, {"detail": "not a .docx file (File is not a zip file)"})
 
 

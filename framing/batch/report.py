@@ -76,6 +76,8 @@ def group_rates(folder: str | os.PathLike, by: list[str], min_docs: int = 1, res
         raise UsageError("--by needs at least one column, e.g. source")
     if voice not in VOICE_COLUMNS:
         raise UsageError(f"--voice must be one of {', '.join(VOICE_COLUMNS)}, not {voice!r}")
+    if resamples < 1 or min_docs < 1:
+        raise UsageError(f"--resamples and --min-docs must be at least 1, got {resamples} and {min_docs}")
     span_labels, sentence_labels = run_labels(folder)
     docs = read_table(folder, "documents").to_pandas()
     if docs.empty:
@@ -151,12 +153,17 @@ def plot_rates(rates: pd.DataFrame, by: list[str], path: str | os.PathLike, colu
 def write_report(folder: str | os.PathLike, by: list[str], out: str | os.PathLike, min_docs: int = 1,
                  resamples: int = 1000, voice: str = "writer") -> tuple[Path, Path]:
     """Write the CSV to ``out`` and the plot beside it (``.png``); both appear only when complete."""
-    rates = group_rates(folder, by, min_docs, resamples, voice=voice)
     out = Path(out)
+    if out.is_dir():
+        raise UsageError(f"--out {out}: is a folder; give a file name such as {out / 'report.csv'}")
+    rates = group_rates(folder, by, min_docs, resamples, voice=voice)
     out.parent.mkdir(parents=True, exist_ok=True)
     png = out.with_suffix(".png")
     tmp_csv, tmp_png = out.with_name(out.name + ".tmp"), png.with_name(png.stem + ".tmp.png")
-    rates.to_csv(tmp_csv, index=False, float_format="%.6g")
+    from framing.guards import csv_cell
+
+    safe = rates.assign(**{c: rates[c].map(csv_cell) for c in rates.columns if rates[c].dtype == object})
+    safe.to_csv(tmp_csv, index=False, float_format="%.6g")
     plot_rates(rates, by, tmp_png)
     os.replace(tmp_csv, out)
     os.replace(tmp_png, png)

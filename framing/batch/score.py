@@ -60,23 +60,71 @@ def score_corpus(inputs: list[str], out: str | os.PathLike, model_dir: str | Non
         raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if batch_size < 1 or chunk_size < 1:
         raise UsageError(f"batch size and chunk size must be at least 1 (got {batch_size} and {chunk_size})")
-    import torch
 
+    from framing.config import FramingConfig
     from framing.modeling import FramingModel, default_model_dir
 
     folder = Path(model_dir) if model_dir else default_model_dir()
+    # the model folder is checked before anything is written: a damaged one is a one-line error
+    model = FramingModel.from_pretrained(folder) if engine != "ray" else None
+    if model is None and (folder / "config.json").is_file():
+        FramingConfig.load(folder / "config.json")
     fingerprint = run_fingerprint(inputs, folder, id_field, text_field)
     out = Path(out)
+    new_run = not (out / RUN_FILE).is_file()
     state = open_run(out, fingerprint)
     if state.get("complete"):
         return _already_complete(out, state, fmt)
+    try:
+        return _score_run(inputs, out, folder, model, state, batch_size, id_field, text_field, fmt, chunk_size,
+                          threads, stream, interval, engine, address)
+    except BaseException:
+        if new_run and not committed_chunks(out / CHUNKS):  # nothing to continue: leave no run behind
+            _forget_run(out)
+        raise
+
+
+def _forget_run(out: Path) -> None:
+    """Remove what :func:`open_run` wrote for a new run that committed nothing (the corrected rerun starts anew)."""
+    for path in (out / RUN_FILE, out / CHUNKS):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.exists():
+            path.unlink()
+    try:
+        out.rmdir()  # only if nothing else is there
+    except OSError:
+        pass
+
+
+def unique_ids(documents: Iterator[CorpusDocument]) -> Iterator[CorpusDocument]:
+    """Documents with an id seen before become error rows: the tables are joined on ``doc_id``, which is
+    text, so ``1`` and ``"1"`` are the same id.
+
+    Example:
+        >>> docs = [CorpusDocument("1", "A."), CorpusDocument("2", "B."), CorpusDocument("1", "C.")]
+        >>> [(d.doc_id, d.error) for d in unique_ids(iter(docs))][2]
+        ('1', "duplicate id '1' (also document 1 of the input; ids are compared as text)")
+    """
+    seen: dict[str, int] = {}
+    for n, doc in enumerate(documents, 1):
+        first = seen.setdefault(doc.doc_id, n)
+        if first != n:
+            doc.text, doc.error = None, (f"duplicate id {doc.doc_id!r} (also document {first} of the input; "
+                                         "ids are compared as text)")
+        yield doc
+
+
+def _score_run(inputs, out, folder, model, state, batch_size, id_field, text_field, fmt, chunk_size, threads,
+               stream, interval, engine, address) -> dict:
+    import torch
+
     if engine == "ray":
         from framing.batch.ray_engine import RayScorer
 
         score = RayScorer(folder, batch_size, address)
         labels = score.labels
     else:
-        model = FramingModel.from_pretrained(folder)
         torch.set_num_threads(threads)  # the cores are shared; more threads only contend
         labels = model.config.labelset
 
@@ -88,7 +136,7 @@ def score_corpus(inputs: list[str], out: str | os.PathLike, model_dir: str | Non
     stream = stream or sys.stderr
     chunks = committed_chunks(out / CHUNKS)
     done = chunk_info(chunks[-1])["end"] if chunks else 0
-    documents = islice(iter_documents(inputs, id_field, text_field), done, None)
+    documents = islice(unique_ids(iter_documents(inputs, id_field, text_field)), done, None)
     # read one document before any output, so that an unreadable input fails with its one-line error alone
     documents = chain(list(islice(documents, 1)), documents)
     progress = Progress(count_documents(inputs, id_field), done, stream, interval)

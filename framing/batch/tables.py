@@ -224,12 +224,17 @@ def _nested(kind: pa.DataType) -> bool:
 
 
 def _flatten(table: pa.Table, flat: pa.Schema) -> pa.Table:
-    """CSV holds no lists or structs: those cells become JSON text (``["LOADED_LANGUAGE"]``)."""
+    """CSV holds no lists or structs: those cells become JSON text (``["LOADED_LANGUAGE"]``). Text that a
+    spreadsheet would run as a formula gets a leading apostrophe (:func:`framing.guards.csv_cell`)."""
+    from framing.guards import csv_cell
+
     columns = []
     for field, column in zip(table.schema, table.columns):
         if _nested(field.type):
             column = pa.array([None if v is None else json.dumps(v, ensure_ascii=False, default=str)
                                for v in column.to_pylist()], pa.string())
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            column = pa.array([csv_cell(v) for v in column.to_pylist()], column.type)
         columns.append(column)
     return pa.Table.from_arrays(columns, schema=flat)
 

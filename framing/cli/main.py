@@ -14,10 +14,11 @@ import argparse
 import json
 import os
 import sys
+import traceback
 from dataclasses import asdict
 
 from framing.data.documents import read_document
-from framing.errors import FramingError
+from framing.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_PIPE_CLOSED, FramingError
 
 
 def check(path: str, as_json: bool, model_dir: str | None, fail_on: list[str] | None = None,
@@ -101,7 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "quotes:FILE.jsonl. Documents the model trained or tuned on are left out.")
     p.add_argument("--model", metavar="DIR", help="model folder (default: the shipped default model)")
     p.add_argument("--data", action="append", required=True, metavar="SPEC", help="annotated data; repeatable")
-    p.add_argument("--out", required=True, metavar="DIR", help="report folder (replaced when complete)")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="report folder: new, empty or an earlier report (replaced when complete)")
     p.add_argument("--update-model", action="store_true",
                    help="also write the headline figures into the model's config and model card")
     p.add_argument("--int8", action="store_true", help="evaluate the int8 variant (FramingModel(quantize=True))")
@@ -205,8 +207,28 @@ def main(argv: list[str] | None = None) -> int:
             return 0
     except FramingError as e:
         print(f"framing: error: {e}", file=sys.stderr)
-        return 2
-    return 1
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # the reader went away (`framing check x | head -1`): not an error of the input
+        _silence_stdout()
+        return EXIT_PIPE_CLOSED
+    except KeyboardInterrupt:
+        print("framing: interrupted", file=sys.stderr)
+        return 130
+    except Exception:  # a bug: keep the traceback, and an exit code no user error has
+        traceback.print_exc()
+        print(f"framing: internal error (a bug, not your input); please report the traceback above "
+              f"(exit code {EXIT_INTERNAL})", file=sys.stderr)
+        return EXIT_INTERNAL
+    return EXIT_INTERNAL
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

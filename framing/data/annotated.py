@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from framing.errors import FramingError
+from framing.errors import DataError, FramingError
+from framing.guards import load_json
 
 
 class AnnotationFormatError(FramingError, ValueError):
@@ -88,9 +89,14 @@ def _json_lines(path: Path, problems: list[Problem]) -> Iterator[tuple[str, obje
                 continue
             where = f"{path}:{lineno}"
             try:
-                yield where, json.loads(line)
+                record = load_json(line, where)
             except json.JSONDecodeError as e:
                 problems.append(Problem(where, f"not valid JSON ({e.msg})"))
+                continue
+            except DataError as e:
+                problems.append(Problem(where, str(e).removeprefix(f"{where}: ")))
+                continue
+            yield where, record
 
 
 def _json_objects(path: Path, text_keys: tuple[str, ...], problems: list[Problem]) -> Iterator[tuple[str, dict, str]]:

@@ -50,6 +50,8 @@ from framing.data.formats.doccano import read_doccano
 from framing.data.formats.jsonl import read_jsonl, write_jsonl  # noqa: F401
 from framing.data.formats.labelstudio import read_labelstudio
 from framing.data.formats.standoff import _standoff_paths, read_standoff
+from framing.errors import DataError
+from framing.guards import load_json
 
 # ---- format detection --------------------------------------------------------------
 
@@ -66,7 +68,10 @@ def _first_json_record(path: Path):
     with open(path, encoding="utf-8-sig") as f:
         for line in f:
             if line.strip():
-                return json.loads(line)
+                try:
+                    return load_json(line, str(path))
+                except DataError:
+                    return None
     return None
 
 
@@ -90,10 +95,10 @@ def detect_format(spec: str) -> str:
     body = head.lstrip()
     if body.startswith("["):
         try:
-            tasks = json.loads(path.read_text(encoding="utf-8-sig"))
+            tasks = load_json(path.read_text(encoding="utf-8-sig"), spec)
             if isinstance(tasks, list) and tasks and all(isinstance(t, dict) and "data" in t for t in tasks):
                 return "labelstudio"
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, DataError):
             pass
     tried.append("labelstudio (not a JSON list of tasks with 'data')")
     record = None

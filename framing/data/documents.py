@@ -2,7 +2,7 @@
 
 Example:
     >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.txt"; _ = p.write_bytes(b"\\xff\\xfe bad")
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.txt"; _ = p.write_bytes(b"\\xff bad")
     >>> try: read_document(str(p))
     ... except InputError as e: print(str(e).split(": ", 1)[1])
     not UTF-8 text (invalid byte 0xff at byte offset 0)
@@ -11,11 +11,12 @@ Example:
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-from framing.errors import FramingError
+from framing.errors import FramingError, TooLargeError
+from framing.guards import is_blank, read_capped
 
 MAX_BYTES = 20_000_000  # far above any article; guards against being handed a disk image
+MAX_CHARS = 1_000_000  # as framing score's cap: one text longer than this is not an article
 
 
 class InputError(FramingError, ValueError):
@@ -26,6 +27,9 @@ def decode_document(data: bytes, name: str) -> str:
     """Decode ``data`` as UTF-8 text or raise :class:`InputError` naming ``name`` and the problem."""
     if len(data) > MAX_BYTES:
         raise InputError(f"{name}: too large ({len(data):,} bytes; the limit is {MAX_BYTES:,})")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        order = "little" if data[0] == 0xFF else "big"
+        raise InputError(f"{name}: UTF-16 text ({order}-endian, with a byte-order mark); save it as UTF-8")
     nul = data.find(b"\x00")
     if nul >= 0:
         raise InputError(f"{name}: looks binary (a NUL byte at byte offset {nul}), not text")
@@ -34,7 +38,7 @@ def decode_document(data: bytes, name: str) -> str:
     except UnicodeDecodeError as e:
         bad = f"0x{data[e.start]:02x}"
         raise InputError(f"{name}: not UTF-8 text (invalid byte {bad} at byte offset {e.start})") from None
-    if not text.strip():
+    if is_blank(text):
         raise InputError(f"{name}: empty (no text to check)")
     return text
 
@@ -43,11 +47,17 @@ def read_document(path: str) -> str:
     """Read ``path`` (or ``-`` for standard input) as a UTF-8 article."""
     name = "<stdin>" if path == "-" else path
     try:
-        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        # at most MAX_BYTES + 1 bytes are read: /dev/zero or `yes |` stop at the cap
+        data = read_capped(sys.stdin.buffer if path == "-" else path, MAX_BYTES, name)
+    except TooLargeError as e:
+        raise InputError(str(e)) from None
     except IsADirectoryError:
         raise InputError(f"{name}: is a directory, not a file") from None
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except OSError as e:
         raise InputError(f"{name}: cannot be read ({e.strerror})") from None
-    return decode_document(data, name)
+    text = decode_document(data, name)
+    if len(text) > MAX_CHARS:
+        raise InputError(f"{name}: too long ({len(text):,} characters; the limit is {MAX_CHARS:,})")
+    return text

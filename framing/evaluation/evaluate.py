@@ -309,10 +309,11 @@ def run_evaluation(model_dir: str | None, specs: Sequence[str], out: str | Path,
     from framing import __version__
     from framing.data.gold import load_gold
     from framing.data.shared_corpora import DataMissingError
-    from framing.evaluation.report import headline, write_report
+    from framing.evaluation.report import check_report_folder, headline, write_report
     from framing.modeling import default_model_dir
 
     folder = Path(model_dir) if model_dir else default_model_dir()
+    check_report_folder(out)  # before any work: a folder we did not write is refused, never emptied
     if quantize and update_model:
         raise UsageError("--int8 measures the int8 variant; the model card's headline is the fp32 model's, "
                          "so --int8 and --update-model cannot be combined")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from framing.errors import UsageError
 from framing.evaluation.phrases import phrase_markdown
 
 FIGURE_DPI = 110
@@ -172,11 +173,58 @@ def _reliability(ax, cal: dict, title: str) -> None:
     ax.tick_params(labelsize=7)
 
 
+REPORT_NAMES = ("metrics.json", "summary.md", "report.html")
+
+
+def _is_report_file(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink() and (path.name in REPORT_NAMES or path.suffix == ".png")
+
+
+def check_report_folder(out: str | os.PathLike) -> None:
+    """Refuse ``out`` unless it is new, empty, or an earlier report of ours (only the files a report
+    writes, with our ``metrics.json``): ``framing evaluate`` never deletes what it did not write.
+
+    Example:
+        >>> import tempfile; d = Path(tempfile.mkdtemp()); _ = (d / "notes.txt").write_text("mine")
+        >>> try: check_report_folder(d)
+        ... except UsageError as e: print(str(e).split(": ", 1)[1][:47])
+        exists and is not a framing evaluate report (it
+    """
+    target = Path(out)
+    here = Path.cwd().resolve()
+    if target.resolve() == here or target.resolve() in here.parents:
+        raise UsageError(f"--out {out}: is the working directory or a folder above it; give a new folder "
+                         "for the report")
+    if not target.exists() and not target.is_symlink():
+        return
+    if not target.is_dir() or target.is_symlink():
+        raise UsageError(f"--out {out}: exists and is not a folder; give a new folder for the report")
+    entries = sorted(target.iterdir())
+    if not entries:
+        return
+    foreign = [p.name for p in entries if not _is_report_file(p)]
+    ours = False
+    if not foreign and (target / "metrics.json").is_file():
+        try:
+            ours = "framing_version" in json.loads((target / "metrics.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError, TypeError):
+            ours = False
+    if not ours:
+        shown = ", ".join(repr(n) for n in (foreign or [p.name for p in entries])[:3])
+        raise UsageError(f"--out {out}: exists and is not a framing evaluate report (it holds {shown}); "
+                         "give a new or empty folder, nothing in it is deleted")
+
+
 def write_report(metrics: dict, out: str | os.PathLike) -> Path:
-    """Write ``metrics.json``, ``summary.md``, the PNGs and ``report.html`` into ``out``, atomically."""
+    """Write ``metrics.json``, ``summary.md``, the PNGs and ``report.html`` into ``out``, atomically.
+
+    ``out`` must be new, empty or an earlier report (:func:`check_report_folder`); an earlier report is
+    replaced, and only the files a report writes are ever removed.
+    """
     from jinja2 import Environment, PackageLoader, select_autoescape
 
-    target = Path(out)
+    check_report_folder(out)
+    target = Path(out).absolute()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private; a report is for sharing
@@ -189,10 +237,22 @@ def write_report(metrics: dict, out: str | os.PathLike) -> Path:
         html = env.get_template("report.html.j2").render(m=metrics, rows=headline(metrics), figures=figures, ci=_ci,
                                                          short=short_name)
         (tmp / "report.html").write_text(html, encoding="utf-8")
+        old = None
         if target.exists():
-            shutil.rmtree(target)
+            check_report_folder(target)  # again, right before replacing it
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+            old.rmdir()
+            target.rename(old)
         tmp.rename(target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    if old is not None:  # the earlier report: remove its report files only, and the folder if that empties it
+        for path in old.iterdir():
+            if _is_report_file(path):
+                path.unlink()
+        try:
+            old.rmdir()
+        except OSError:
+            pass
     return target

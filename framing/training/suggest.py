@@ -116,7 +116,11 @@ def suggest_cli(args) -> int:
     from pathlib import Path
 
     from framing.data.corpus import iter_documents
+    from framing.errors import UsageError
 
+    out = Path(args.out)
+    if out.is_dir():
+        raise UsageError(f"--out {out}: is a folder; give a file name such as {out / 'tasks.json'}")
     model = FramingModel.from_pretrained(args.model)
     documents, skipped = [], 0
     for d in iter_documents(args.corpus, args.id_field, args.text_field):
@@ -127,7 +131,6 @@ def suggest_cli(args) -> int:
     if not documents:
         raise DataError(f"{', '.join(args.corpus)}: no document with text")
     tasks = suggest(model, documents, args.n, args.per_document)
-    out = Path(args.out)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     tmp.replace(out)

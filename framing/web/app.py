@@ -14,8 +14,9 @@ Example:
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-import io
+import logging
 import queue
 import socket
 import threading
@@ -32,7 +33,8 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from framing import __version__
+from framing import __version__, guards
+from framing.errors import DataError, TooLargeError
 from framing.modeling import FramingModel
 from framing.pipeline.scores import DocumentScores
 
@@ -50,6 +52,7 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+_RAW_SECURITY_HEADERS = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
 
 
 class AnalyzeRequest(BaseModel):
@@ -168,44 +171,145 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse(status_code=status, content={"detail": message})
 
 
-def docx_text(data: bytes) -> str:
-    """The paragraphs of a ``.docx`` file as plain text, one blank line between paragraphs.
+def docx_text(data: bytes, max_chars: int | None = None) -> str:
+    """The paragraphs of a ``.docx`` file as plain text, one blank line between paragraphs, read with
+    bounded expansion, memory and time (:func:`framing.guards.docx_text`).
 
     Example:
         >>> import docx, io; d = docx.Document(); _ = d.add_paragraph("One."); buf = io.BytesIO(); d.save(buf)
         >>> docx_text(buf.getvalue())
         'One.'
     """
-    import zipfile
+    return guards.docx_text(data, max_chars)
 
-    import docx
 
+class BodyLimit:
+    """ASGI middleware in front of every route: a POST body over its route's byte limit gets 413 as soon as
+    it passes the limit, whether the client sent ``Content-Length`` or chunked transfer encoding; a JSON
+    body that is not UTF-8 or nests too deep gets 422 with the reason; a foreign ``Host`` (DNS rebinding)
+    gets 400 and a cross-site POST 403 or 415; every response, 413 and 500 included, carries the security
+    headers."""
+
+    def __init__(self, app, limit_for, allowed_hosts: set[str] | None = None) -> None:
+        self.app = app
+        self.limit_for = limit_for
+        self.allowed_hosts = allowed_hosts
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_secured(message):
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in _RAW_SECURITY_HEADERS if k not in names]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        headers = dict(scope.get("headers") or [])
+        refusal = self._refusal(scope, headers)
+        if refusal is not None:
+            return await _error(*refusal)(scope, receive, send_secured)
+        if scope["method"] != "POST":
+            return await self.app(scope, receive, send_secured)
+        limit = self.limit_for(scope["path"])
+        length = headers.get(b"content-length", b"").decode("latin-1")
+        if length.isdigit() and int(length) > limit:
+            return await _error(413, f"request too large: {int(length):,} bytes; the limit is {limit:,}")(
+                scope, receive, send_secured)
+        body, more = bytearray(), True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > limit:
+                return await _error(413, f"request too large: more than {limit:,} bytes; the limit is {limit:,}")(
+                    scope, receive, send_secured)
+        if scope["path"] == "/api/analyze":
+            problem = _json_body_problem(bytes(body), headers.get(b"content-type", b"").decode("latin-1"))
+            if problem is not None:
+                return await _error(422, problem)(scope, receive, send_secured)
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send_secured)
+
+
+    def _refusal(self, scope, headers: dict) -> tuple[int, str] | None:
+        """DNS rebinding (a Host that is not this server) and cross-site "simple" POSTs are refused."""
+        host = headers.get(b"host", b"").decode("latin-1")
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        name = name.strip("[]").lower()
+        if self.allowed_hosts is not None and name not in self.allowed_hosts:
+            return 400, (f"Host header {host!r} is not this server ({', '.join(sorted(self.allowed_hosts))}); "
+                         "open the page at the address framing serve printed")
+        if scope["method"] == "POST":
+            if headers.get(b"sec-fetch-site", b"") == b"cross-site":
+                return 403, "cross-site requests are refused; open the page served by framing serve"
+            kind = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
+            if scope["path"] == "/api/extract" and kind in _SIMPLE_TYPES:
+                return 415, ("send the .docx file as application/octet-stream (a form post is not accepted, so "
+                             "that other sites cannot post to this server)")
+        return None
+
+
+# Content types a cross-site page may POST without the browser asking first (CORS "simple" requests)
+_SIMPLE_TYPES = {"", "text/plain", "multipart/form-data", "application/x-www-form-urlencoded"}
+
+
+def _json_body_problem(body: bytes, content_type: str) -> str | None:
+    """Why a JSON request body cannot be read (charset, UTF-8, nesting), in a sentence; ``None`` if it can.
+    Syntax errors are left to the request validation, which names the position."""
+    import json
+
+    charset = next((part.split("=", 1)[1].strip().strip('"').lower() for part in content_type.split(";")[1:]
+                    if part.strip().lower().startswith("charset=")), "utf-8")
+    if charset not in ("utf-8", "utf8"):
+        return f"the body must be UTF-8 JSON, not {charset}; send it with Content-Type: application/json"
     try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as e:
-        raise ValueError(f"not a .docx file ({e})") from None
-    return "\n\n".join(p.text for p in document.paragraphs if p.text.strip())
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return f"the body is not UTF-8 (invalid byte 0x{body[e.start]:02x} at byte {e.start}); send UTF-8 JSON"
+    try:
+        guards.load_json(text, "the JSON body")
+    except json.JSONDecodeError:
+        return None
+    except DataError as e:
+        return f"malformed JSON: {e}"
+    return None
 
 
-def create_app(model: FramingModel, max_chars: int = DEFAULT_MAX_CHARS) -> FastAPI:
-    """The web app around one loaded model; ``max_chars`` caps the text of one request (413 above it)."""
+def create_app(model: FramingModel, max_chars: int = DEFAULT_MAX_CHARS,
+               allowed_hosts: set[str] | None = None) -> FastAPI:
+    """The web app around one loaded model; ``max_chars`` caps the text of one request (413 above it);
+    ``allowed_hosts``, when given, are the only ``Host`` names answered (against DNS rebinding).
+
+    There is no ``/docs`` page: Swagger UI loads from a CDN that the app's own CSP blocks; the schema is
+    at ``/openapi.json``."""
     analyzer = Analyzer(model)
     labels = model.config.labelset
-    app = FastAPI(title="framing", version=__version__,
+    app = FastAPI(title="framing", version=__version__, docs_url=None, redoc_url=None,
                   description="Flags framing devices (scare quotes, loaded language, ...) in a draft.")
     # JSON bodies carry at most 6 bytes per character (\uXXXX escapes) plus the wrapper
     max_body = 6 * max_chars + 4096
+    app.add_middleware(BodyLimit, limit_for=lambda path: MAX_DOCX_BYTES if path == "/api/extract" else max_body,
+                       allowed_hosts=allowed_hosts)
+    # at most two .docx files are read at a time, each bounded in memory and time (framing.guards.docx_text)
+    extracting = asyncio.Semaphore(2)
 
-    @app.middleware("http")
-    async def guard(request: Request, call_next):
-        length = request.headers.get("content-length")
-        if request.method == "POST" and length is not None and length.isdigit():
-            limit = MAX_DOCX_BYTES if request.url.path == "/api/extract" else max_body
-            if int(length) > limit:
-                return _error(413, f"request too large: {int(length):,} bytes; the limit is {limit:,}")
-        response = await call_next(request)
-        response.headers.update(SECURITY_HEADERS)
-        return response
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception) -> JSONResponse:
+        logging.getLogger("framing.web").error("internal error on %s", request.url.path, exc_info=exc)
+        return JSONResponse(status_code=500, content={"detail": "internal error (a bug; the server log has the "
+                                                                 "traceback)"}, headers=SECURITY_HEADERS)
 
     @app.exception_handler(RequestValidationError)
     async def malformed(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -226,6 +330,10 @@ def create_app(model: FramingModel, max_chars: int = DEFAULT_MAX_CHARS) -> FastA
         """Flag framing devices in ``text``; offsets are Python ``str`` offsets into it, end exclusive."""
         if len(request.text) > max_chars:
             return _error(413, f"text too long: {len(request.text):,} characters; the limit is {max_chars:,}")
+        at = guards.lone_surrogate(request.text)
+        if at is not None:
+            return _error(422, f"text holds a lone surrogate (U+{ord(request.text[at]):04X}) at character {at}, "
+                               "which is not valid Unicode; send the text as UTF-8")
         if not request.text.strip():
             return _error(422, "text is empty: paste a draft to check")
         return analyzer.analyze(request.text, request.sensitivity)
@@ -242,13 +350,19 @@ def create_app(model: FramingModel, max_chars: int = DEFAULT_MAX_CHARS) -> FastA
     @app.post("/api/extract", response_model=ExtractOut, responses={413: {}, 422: {}})
     async def extract(request: Request):
         """The text of a ``.docx`` file sent as the raw request body."""
-        data = await request.body()
+        data = await request.body()  # BodyLimit has already refused more than MAX_DOCX_BYTES
         if len(data) > MAX_DOCX_BYTES:
             return _error(413, f"file too large: {len(data):,} bytes; the limit is {MAX_DOCX_BYTES:,}")
         try:
-            text = docx_text(data)
-        except ValueError as e:
+            async with extracting:  # off the event loop: every other route keeps answering
+                text = await asyncio.wait_for(asyncio.to_thread(docx_text, data, max_chars),
+                                              guards.DOCX_SECONDS + 5)
+        except TooLargeError as e:
+            return _error(413, str(e))
+        except DataError as e:
             return _error(422, str(e))
+        except asyncio.TimeoutError:
+            return _error(413, f"the .docx file took more than {guards.DOCX_SECONDS:g} s to read")
         if len(text) > max_chars:
             return _error(413, f"text too long: {len(text):,} characters; the limit is {max_chars:,}")
         return {"text": text}
@@ -267,12 +381,30 @@ def serve(host: str = "127.0.0.1", port: int = 8000, model_dir: str | None = Non
     """Load the model once and serve the app until interrupted (loopback only unless ``host`` says otherwise)."""
     import uvicorn
 
+    from framing.errors import UsageError
+
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port must be between 0 and 65535, got {port}")
+    if max_chars < 1:
+        raise UsageError(f"--max-chars must be at least 1, got {max_chars}")
     model = FramingModel.from_pretrained(model_dir)
     model.score_many(["Warm-up."])  # the first call pays for lazy set-up; keep it off a user's request
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    try:  # bind first, so that the address printed is the one listening (--port 0 picks a free port)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except (OSError, OverflowError) as e:
+        sock.close()
+        raise UsageError(f"cannot listen on {host}:{port} ({getattr(e, 'strerror', None) or e})") from None
+    port = sock.getsockname()[1]
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"framing: warning: serving on {host}, reachable from other machines; the app has no login")
-    print(f"framing: serving on http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl-C stops)")
-    uvicorn.run(create_app(model, max_chars), host=host, port=port, log_level="warning")
+    print(f"framing: serving on http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl-C stops)",
+          flush=True)
+    loopback = {"127.0.0.1", "localhost", "::1"}
+    allowed = loopback | {host.lower()} if host in loopback else None  # a page on another site cannot rebind
+    server = uvicorn.Server(uvicorn.Config(create_app(model, max_chars, allowed), log_level="warning"))
+    server.run(sockets=[sock])
 
 
 @contextmanager

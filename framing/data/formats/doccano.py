@@ -27,8 +27,13 @@ def read_doccano(path: Path) -> Imported:
             for ent in rec.get("entities", []):
                 doc.spans.append(SpanAnnotation(_int(ent["start_offset"]), _int(ent["end_offset"]), str(ent["label"])))
             cats = rec.get("cats", [])
-            whole |= ({k: int(bool(v)) for k, v in cats.items()} if isinstance(cats, dict)
-                      else {str(c): 1 for c in cats})
+            if isinstance(cats, dict):
+                for k, v in cats.items():  # 0/1, true/false or a probability; never a string such as "no"
+                    if isinstance(v, str) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
+                        raise ValueError(f"cats[{k!r}] must be 0 or 1 (or true/false), got {v!r:.40}")
+                whole |= {k: int(v >= 0.5) for k, v in cats.items()}
+            else:
+                whole |= {str(c): 1 for c in cats}
         except (KeyError, TypeError, ValueError) as e:
             problems.append(Problem(where, f"bad label entry ({e})"))
             continue

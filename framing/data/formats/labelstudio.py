@@ -16,6 +16,8 @@ from framing.data.annotated import (
     _python_offset,
 )
 from framing.data.shared_corpora import read_text
+from framing.errors import DataError
+from framing.guards import load_json
 
 
 def _labelstudio_text(data: dict) -> str | None:
@@ -33,9 +35,11 @@ def read_labelstudio(path: Path) -> Imported:
     """
     problems: list[Problem] = []
     try:
-        tasks = json.loads(read_text(path).lstrip("\ufeff"))
+        tasks = load_json(read_text(path).lstrip("\ufeff"), str(path))
     except json.JSONDecodeError as e:
         raise AnnotationFormatError(f"{path}:{e.lineno}: not valid JSON ({e.msg})") from None
+    except DataError as e:
+        raise AnnotationFormatError(str(e)) from None
     if not isinstance(tasks, list):
         raise AnnotationFormatError(f"{path}: a Label Studio export is a JSON list of tasks")
     docs = []
@@ -45,18 +49,29 @@ def read_labelstudio(path: Path) -> Imported:
             problems.append(Problem(where, "not a task object with 'data'"))
             continue
         text = _labelstudio_text(task["data"])
+        if "text" in task["data"] and not isinstance(task["data"]["text"], str):
+            problems.append(Problem(where, f"data.text must be a string, got {type(task['data']['text']).__name__}"))
+            continue
         if text is None:
             problems.append(Problem(where, "data has no 'text' field (found: "
                                     f"{', '.join(sorted(task['data'])) or 'nothing'})"))
             continue
-        done = [a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")]
+        annotations = task.get("annotations") or []
+        if not isinstance(annotations, list):
+            problems.append(Problem(where, f"'annotations' must be a list, got {type(annotations).__name__}"))
+            continue
+        done = [a for a in annotations if isinstance(a, dict) and not a.get("was_cancelled")]
         if not done:
             problems.append(Problem(where, "no annotation (skipped)", fatal=False))
             continue
         doc = AnnotatedDocument(str(task.get("id", n)), text, where, units=[])
         doc_labels: dict[str, int] = {}
         astral = any(ord(ch) > 0xFFFF for ch in text)  # only then do UTF-16 and str offsets differ
-        for k, result in enumerate(done[0].get("result") or [], 1):
+        results = done[0].get("result") or []
+        if not isinstance(results, list):
+            problems.append(Problem(where, f"the annotation's 'result' must be a list, got {type(results).__name__}"))
+            continue
+        for k, result in enumerate(results, 1):
             here = f"{where} result {k}"
             value = result.get("value") if isinstance(result, dict) else None
             kind = result.get("type") if isinstance(result, dict) else None

@@ -58,6 +58,18 @@ function setStatus(message, isError = false) {
 }
 
 // ---- talking to the server ------------------------------------------------------------
+// The API's offsets count code points (Python str offsets); JavaScript strings index UTF-16 code units,
+// in which a character outside the BMP (an emoji) takes two. Convert once, where results arrive.
+// utf16-offsets-begin
+function toUtf16Offsets(result, text) {
+  const at = [0];
+  let units = 0;
+  for (const ch of text) { units += ch.length; at.push(units); }
+  const convert = (o) => ({ ...o, start: at[o.start], end: at[o.end] });
+  return { ...result, sentences: result.sentences.map(convert), spans: result.spans.map(convert) };
+}
+// utf16-offsets-end
+
 async function fetchJSON(url, options) {
   const response = await fetch(url, options);
   let body = null;
@@ -81,7 +93,7 @@ async function analyze(text) {
     });
     if (text !== state.text) state.dismissed.clear();
     state.text = text;
-    state.result = result;
+    state.result = toUtf16Offsets(result, text);
     showResult();
     setStatus(summaryLine());
   } catch (e) {

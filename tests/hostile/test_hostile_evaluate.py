@@ -1,0 +1,91 @@
+"""framing evaluate: --out never deletes what evaluate did not write; invalid gold data is refused."""
+
+import json
+
+import pytest
+from hostile_util import fails, plant, snapshot, write_jsonl
+
+from framing.cli.main import main
+from tiny import LOADED, NEUTRAL
+
+
+def gold_docs():
+    return [{"id": "1", "text": LOADED, "spans": [{"start": 4, "end": 16, "label": "NAME_CALLING"}],
+             "sentences": [{"start": 0, "end": len(LOADED), "labels": {"BIASED": 1}}]},
+            {"id": "2", "text": NEUTRAL, "spans": [],
+             "sentences": [{"start": 0, "end": len(NEUTRAL), "labels": {"BIASED": 0}}]}]
+
+
+def test_evaluate_out_with_user_files_is_refused_and_kept(tiny_model_dir, tmp_path, capsys):
+    gold = write_jsonl(tmp_path / "gold.jsonl", gold_docs())
+    out = tmp_path / "v"
+    before = plant(out)
+    fails(capsys, ["evaluate", "--model", tiny_model_dir, "--data", f"jsonl:{gold}", "--out", out],
+          f"--out {out}: exists and is not a framing evaluate report", "'notes.txt'")
+    assert snapshot(out) == before
+
+
+def test_evaluate_out_dot_is_refused_and_working_directory_kept(tiny_model_dir, tmp_path, capsys, monkeypatch):
+    write_jsonl(tmp_path / "gold.jsonl", gold_docs())
+    before = snapshot(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    fails(capsys, ["evaluate", "--model", tiny_model_dir, "--data", "jsonl:gold.jsonl", "--out", "."],
+          "--out .: is the working directory")
+    assert snapshot(tmp_path) == before
+
+
+def test_evaluate_replaces_its_own_report_but_not_one_the_user_added_to(tiny_model_dir, tmp_path, capsys):
+    gold = write_jsonl(tmp_path / "gold.jsonl", gold_docs())
+    out = tmp_path / "report"
+    argv = ["evaluate", "--model", str(tiny_model_dir), "--data", f"jsonl:{gold}", "--out", str(out)]
+    assert main(argv) == 0
+    assert main(argv) == 0  # an earlier report of ours is replaced
+    assert (out / "metrics.json").is_file()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # nothing left aside
+    (out / "my-notes.md").write_text("mine", encoding="utf-8")
+    before = snapshot(out)
+    fails(capsys, argv, "'my-notes.md'")
+    assert snapshot(out) == before
+
+
+def test_evaluate_out_that_is_a_file_is_refused(tiny_model_dir, tmp_path, capsys):
+    gold = write_jsonl(tmp_path / "gold.jsonl", gold_docs())
+    out = tmp_path / "report.txt"
+    out.write_text("mine", encoding="utf-8")
+    fails(capsys, ["evaluate", "--model", tiny_model_dir, "--data", f"jsonl:{gold}", "--out", out],
+          "exists and is not a folder")
+    assert out.read_text(encoding="utf-8") == "mine"
+
+
+def test_evaluate_into_an_empty_folder(tiny_model_dir, tmp_path):
+    gold = write_jsonl(tmp_path / "gold.jsonl", gold_docs())
+    out = tmp_path / "empty"
+    out.mkdir()
+    assert main(["evaluate", "--model", str(tiny_model_dir), "--data", f"jsonl:{gold}", "--out", str(out)]) == 0
+    assert json.loads((out / "metrics.json").read_text())["framing_version"]
+
+
+def sentence_doc(labels=None, start=0, end=None):
+    return {"id": "s", "text": NEUTRAL,
+            "sentences": [{"start": start, "end": len(NEUTRAL) if end is None else end,
+                           "labels": {"BIASED": 1} if labels is None else labels}]}
+
+
+@pytest.mark.parametrize("record, problem", [
+    (sentence_doc(["BIASED"]), "sentences[0]: 'labels' must be an object of label: 0 or 1, such as "
+                               '{"BIASED": 1}, got list'),
+    (sentence_doc({"BIASED": 7}), "sentences[0]: label 'BIASED' must be 0 or 1, got 7"),
+    (sentence_doc({"BIASED": True}), "sentences[0]: label 'BIASED' must be 0 or 1, got True"),
+    (sentence_doc(start="14"), "sentences[0]: 'start' must be an integer offset, got str '14'"),
+    (sentence_doc(end=21.9), "sentences[0]: 'end' must be an integer offset, got float 21.9"),
+    ({"id": "t", "text": LOADED, "spans": [{"start": True, "end": 16, "label": "NAME_CALLING"}]},
+     "spans[0]: 'start' must be an integer offset, got bool True"),
+    ({"id": "t", "text": LOADED, "spans": 5}, "'spans' must be a list of objects"),
+    ('{"id": "n", "text": "x", "spans": ' + "[" * 5000 + "]" * 5000 + "}", "nested more than 100 levels deep"),
+])
+def test_evaluate_refuses_invalid_gold_data(tiny_model_dir, tmp_path, capsys, record, problem):
+    gold = write_jsonl(tmp_path / "gold.jsonl", [gold_docs()[0], record])
+    out = tmp_path / "report"
+    fails(capsys, ["evaluate", "--model", tiny_model_dir, "--data", f"jsonl:{gold}", "--out", out],
+          f"{gold}:2: {problem}")
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["gold.jsonl"]

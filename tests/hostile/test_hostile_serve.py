@@ -1,0 +1,182 @@
+"""framing serve: bounded .docx extraction off the event loop, byte caps on chunked uploads, 422s with a
+reason, security headers on every response."""
+
+import io
+import resource
+import threading
+import time
+import zipfile
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from framing import guards
+from framing.modeling import FramingModel
+from framing.web.app import background_server, create_app
+
+CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                 b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                 b'<Default Extension="xml" ContentType="application/xml"/>'
+                 b'<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+                 b'officedocument.wordprocessingml.document.main+xml"/></Types>')
+RELS = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'officeDocument" Target="word/document.xml"/></Relationships>')
+OCTET = {"Content-Type": "application/octet-stream"}
+W = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def docx_bytes(body: bytes, prolog: bytes = b"") -> bytes:
+    """A minimal .docx whose word/document.xml has ``body`` inside <w:body>."""
+    xml = b'<?xml version="1.0" encoding="UTF-8"?>' + prolog + b"<w:document " + W + b"><w:body>" + body + \
+        b"</w:body></w:document>"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("[Content_Types].xml", CONTENT_TYPES)
+        z.writestr("_rels/.rels", RELS)
+        z.writestr("word/document.xml", xml)
+    return buf.getvalue()
+
+
+def para(text: str) -> bytes:
+    return f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>".encode()
+
+
+@pytest.fixture(scope="module")
+def model(tiny_model_dir):
+    return FramingModel.from_pretrained(tiny_model_dir)
+
+
+@pytest.fixture(scope="module")
+def client(model):
+    return TestClient(create_app(model, max_chars=500))
+
+
+def test_minimal_docx_reads_like_python_docx(client):
+    body = para("One.") + b"<w:p/>" + b"<w:p><w:r><w:t>Two</w:t><w:tab/><w:t>tabbed</w:t><w:br/></w:r>" \
+        b'<w:hyperlink><w:r><w:t>link</w:t></w:r></w:hyperlink></w:p>'
+    r = client.post("/api/extract", content=docx_bytes(body), headers=OCTET)
+    assert r.json() == {"text": "One.\n\nTwo\ttabbed\nlink"}
+
+
+def test_paragraph_bomb_is_refused_while_labels_stay_responsive(model):
+    # 2 million empty paragraphs: about 12 MB of XML in a docx of a few dozen KB
+    bomb = docx_bytes(b"<w:p/>" * 2_000_000)
+    assert len(bomb) < 400_000
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with background_server(create_app(model)) as url:
+        result = {}
+
+        def extract():
+            result["r"] = httpx.post(url + "/api/extract", content=bomb, headers=OCTET, timeout=60)
+
+        worker = threading.Thread(target=extract)
+        worker.start()
+        slowest = 0.0
+        while worker.is_alive():
+            t = time.monotonic()
+            assert httpx.get(url + "/api/labels", timeout=5).status_code == 200
+            slowest = max(slowest, time.monotonic() - t)
+        worker.join()
+    assert slowest < 1.0
+    r = result["r"]
+    assert r.status_code == 413
+    assert r.json()["detail"] == f"the .docx file has more than {guards.MAX_DOCX_PARAGRAPHS:,} paragraphs"
+    assert r.headers["x-content-type-options"] == "nosniff"
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before) / 1024
+    assert grown_mb < 300
+
+
+def test_expanded_size_is_capped_before_parsing(client):
+    r = client.post("/api/extract", content=docx_bytes(para("a") * 2_000_000), headers=OCTET)  # 70 MB of XML
+    assert r.status_code == 413
+    assert r.json()["detail"].startswith("the .docx file expands to 68,000,151 bytes of XML")
+
+
+def test_docx_text_over_the_character_cap_stops_early(client):
+    r = client.post("/api/extract", content=docx_bytes(para("x" * 100) * 10), headers=OCTET)
+    assert (r.status_code, r.json()) == (413, {"detail": "text too long: more than 500 characters; "
+                                                         "the limit is 500"})
+
+
+def test_docx_slow_extraction_hits_the_time_limit(monkeypatch):
+    monkeypatch.setattr(guards, "DOCX_SECONDS", 0.0)
+    with pytest.raises(guards.TooLargeError, match=r"took more than 0 s to read"):
+        guards.docx_text(docx_bytes(para("One.") * 3))
+
+
+@pytest.mark.parametrize("data, reason", [
+    (docx_bytes(b"<w:p><w:r><w:t>unclosed</w:r></w:p>"), "malformed XML in word/document.xml"),
+    (docx_bytes(para("&lol3;"), b'<!DOCTYPE d [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">'
+                                b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;">]>'), "declares a DTD or entities"),
+    (docx_bytes(b"<w:p><w:r><w:t>" + b"a" * 11_000_000 + b"</w:t></w:r></w:p>"), "malformed XML"),
+    (b"PK\x03\x04 truncated zip", "not a .docx file"),
+])
+def test_bad_docx_gets_422_with_a_reason(client, data, reason):
+    r = client.post("/api/extract", content=data, headers=OCTET)
+    assert r.status_code == 422 and reason in r.json()["detail"], r.text
+    assert r.headers["content-security-policy"].startswith("default-src 'self'")
+
+
+def test_lone_surrogate_gets_422(client):
+    r = client.post("/api/analyze", content=b'{"text": "\\ud800 abc"}', headers={"Content-Type": "application/json"})
+    assert (r.status_code, r.json()) == (422, {"detail": "text holds a lone surrogate (U+D800) at character 0, "
+                                                         "which is not valid Unicode; send the text as UTF-8"})
+
+
+def test_chunked_upload_is_capped(client):
+    sent = []
+
+    def chunks():
+        for _ in range(1000):  # 1 MB in 1 KB chunks, no Content-Length
+            sent.append(1)
+            yield b"x" * 1024
+
+    r = client.post("/api/analyze", content=chunks(), headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and r.json()["detail"] == "request too large: more than 7,096 bytes; the limit is 7,096"
+    assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_chunked_upload_is_capped_by_the_real_server(model):
+    def chunks():
+        for _ in range(20_000):  # 20 MB, no Content-Length; the server keeps at most the 10 MB docx limit
+            yield b"x" * 1024
+
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with background_server(create_app(model, max_chars=500)) as url:
+        r = httpx.post(url + "/api/extract", content=chunks(), headers=OCTET, timeout=30)
+    assert r.status_code == 413 and r.json()["detail"].startswith("request too large: more than 10,000,000 bytes")
+    assert (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before) / 1024 < 100
+
+
+@pytest.mark.parametrize("body, content_type, detail", [
+    (b'{"text": ' + b"[" * 5000 + b"]" * 5000 + b"}", "application/json",
+     "malformed JSON: the JSON body: nested more than 100 levels deep"),
+    (b'{"text": "caf\xe9"}', "application/json",
+     "the body is not UTF-8 (invalid byte 0xe9 at byte 13); send UTF-8 JSON"),
+    (b'{"text": "caf\xe9"}', "application/json; charset=latin-1",
+     "the body must be UTF-8 JSON, not latin-1; send it with Content-Type: application/json"),
+])
+def test_malformed_json_gets_422_with_the_reason(model, body, content_type, detail):
+    client = TestClient(create_app(model, max_chars=5000))
+    r = client.post("/api/analyze", content=body, headers={"Content-Type": content_type})
+    assert (r.status_code, r.json()) == (422, {"detail": detail})
+
+
+def test_foreign_host_and_cross_site_posts_are_refused(model):
+    client = TestClient(create_app(model, allowed_hosts={"127.0.0.1", "localhost"}), base_url="http://127.0.0.1")
+    assert client.get("/api/labels").status_code == 200
+    r = client.get("/api/labels", headers={"Host": "evil.example:8000"})
+    assert r.status_code == 400 and r.json()["detail"].startswith("Host header 'evil.example:8000' is not this server")
+    assert r.headers["x-content-type-options"] == "nosniff"
+    r = client.post("/api/extract", content=b"x", headers={"Content-Type": "text/plain"})
+    assert r.status_code == 415
+    r = client.post("/api/analyze", json={"text": "Hi."}, headers={"Sec-Fetch-Site": "cross-site"})
+    assert r.status_code == 403
+
+
+def test_docs_route_is_dropped_schema_stays(client):
+    assert client.get("/docs").status_code == 404
+    assert client.get("/openapi.json").status_code == 200
