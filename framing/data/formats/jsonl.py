@@ -5,26 +5,64 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from framing.data.annotated import AnnotatedDocument, Imported, Problem, SpanAnnotation, UnitLabels, _int, _json_objects
+from framing.data.annotated import AnnotatedDocument, Imported, Problem, SpanAnnotation, UnitLabels, _json_objects
+
+
+def _offset(value, where: str, what: str) -> int:
+    """An offset as written: an integer, never a string, a float or a boolean (nothing is coerced)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{where}: {what} must be an integer offset, got {type(value).__name__} {value!r:.40}")
+    return value
+
+
+def _records(rec: dict, key: str) -> list[dict]:
+    items = rec.get(key, [])
+    if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
+        raise ValueError(f"'{key}' must be a list of objects with 'start' and 'end'")
+    return items
+
+
+def _spans(rec: dict) -> list[SpanAnnotation]:
+    out = []
+    for k, sp in enumerate(_records(rec, "spans")):
+        here = f"spans[{k}]"
+        if not isinstance(sp.get("label"), str):
+            raise ValueError(f"{here}: needs a 'label' (a string)")
+        out.append(SpanAnnotation(_offset(sp.get("start"), here, "'start'"), _offset(sp.get("end"), here, "'end'"),
+                                  sp["label"], "", str(sp.get("voice", "writer"))))
+    return out
+
+
+def _units(rec: dict) -> list[UnitLabels]:
+    out = []
+    for k, st in enumerate(_records(rec, "sentences")):
+        here = f"sentences[{k}]"
+        labels = st.get("labels", {})
+        start, end = _offset(st.get("start"), here, "'start'"), _offset(st.get("end"), here, "'end'")
+        if not isinstance(labels, dict):
+            raise ValueError(f"{here}: 'labels' must be an object of label: 0 or 1, such as "
+                             f'{{"BIASED": 1}}, got {type(labels).__name__}')
+        for name, value in labels.items():
+            if isinstance(value, bool) or value not in (0, 1):
+                raise ValueError(f"{here}: label {name!r} must be 0 or 1, got {value!r:.40}")
+        out.append(UnitLabels(start, end, {str(n): int(v) for n, v in labels.items()}))
+    return out
 
 
 def read_jsonl(path: Path) -> Imported:
     """Our JSONL (the ``framing evaluate`` ``jsonl:`` format), one document per line; a span may carry
-    ``"voice": "quoted"`` (the default is ``"writer"``)."""
+    ``"voice": "quoted"`` (the default is ``"writer"``). Offsets must be integers and sentence label
+    values 0 or 1: nothing is coerced."""
     problems: list[Problem] = []
     docs = []
     for where, rec, text in _json_objects(path, ("text",), problems):
         doc = AnnotatedDocument(str(rec.get("id", where.rsplit(":", 1)[1])), text, where, has_spans="spans" in rec)
         try:
-            doc.spans = [SpanAnnotation(_int(s["start"]), _int(s["end"]), str(s["label"]), "",
-                                        str(s.get("voice", "writer"))) for s in rec.get("spans", [])]
+            doc.spans = _spans(rec)
             if "sentences" in rec:
-                doc.units = [UnitLabels(_int(s["start"]), _int(s["end"]),
-                                        {str(k): int(v) for k, v in s.get("labels", {}).items()})
-                             for s in rec["sentences"]]
-        except (KeyError, TypeError, ValueError, AttributeError) as e:
-            problems.append(Problem(where, "spans and sentences need integer 'start', 'end' and a 'label' or "
-                                    f"'labels' ({type(e).__name__}: {e})"))
+                doc.units = _units(rec)
+        except ValueError as e:
+            problems.append(Problem(where, str(e)))
             continue
         docs.append(doc)
     return Imported(str(path), "jsonl", docs, problems, [path])

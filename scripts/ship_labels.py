@@ -1,0 +1,82 @@
+"""Keep in the default model only the span labels an editor would keep: news-dev precision >= 0.6 on >= 20 examples.
+
+    python scripts/ship_labels.py /tmp/news-v1 --out models/framing-default
+
+Measures every tagged span label on the news dev split (phrase level, writer voice; the split is not
+trained or tuned on, and this is the only decision taken on it: keep the label or not, never a
+threshold), and the quotation-mark label on the quote corpus's dev documents (the news dev split holds
+too few scare quotes to judge them; the quote corpus has 391 dev quotes). Labels that pass are kept
+with their weights and thresholds; the others are removed from the label set, and the reason, with
+the numbers, is recorded in the model's training record (shown in its model card).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from framing.data.gold import load_gold
+from framing.evaluation.evaluate import evaluate
+from framing.labels import LabelSet
+from framing.modeling import FramingModel
+from framing.training.run import start_model
+
+MIN_PRECISION, MIN_EXAMPLES = 0.6, 20
+DEV = Path(__file__).resolve().parent.parent / "data" / "framing" / "dev.jsonl"
+QUOTES = Path(__file__).resolve().parent.parent / "data" / "quotes" / "quotes.jsonl"
+
+
+def decide(model: FramingModel) -> dict[str, dict]:
+    """Per span label: its precision, gold examples, where measured, and whether it ships."""
+    labels = model.config.labelset
+    news = load_gold(f"framing:{DEV}", labels)
+    phrases = evaluate(model, [news])["datasets"][news.spec]["phrases"]["labels"]
+    out = {}
+    for name in labels.tagged_labels:
+        row = phrases[name]["writer"]
+        out[name] = {"data": "news dev split, writer voice", "precision": round(row["precision"]["value"], 3),
+                     "precision_ci95": [round(x, 3) for x in row["precision"]["ci95"]], "gold": row["gold"],
+                     "predicted": row["predicted"]}
+    if labels.quote_label:
+        from framing.training.default_data import quote_split
+
+        quotes = load_gold(f"quotes:{QUOTES}", labels)
+        quotes.documents = [d for d in quotes.documents if quote_split(*d.doc_id.split(":", 1)) == "dev"]
+        q = evaluate(model, [quotes])["datasets"][quotes.spec]["quotes"]
+        scare = q["classes"].index("SCARE")
+        out[labels.quote_label] = {"data": "quote corpus dev documents (SCARE vs rest)",
+                                   "precision": round(q["tuned"]["precision"], 3),
+                                   "gold": int(sum(q["confusion"][scare])), "f1": round(q["tuned"]["f1"]["value"], 3)}
+    for row in out.values():
+        row["ships"] = row["precision"] >= MIN_PRECISION and row["gold"] >= MIN_EXAMPLES
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("model", type=Path)
+    ap.add_argument("--out", type=Path, required=True)
+    args = ap.parse_args()
+    model = FramingModel.from_pretrained(args.model)
+    decisions = decide(model)
+    print(json.dumps(decisions, indent=1))
+    old = model.config.labelset
+    keep = [n for n in old.span_labels if decisions[n]["ships"]]
+    labelset = LabelSet(tuple(keep), old.sentence_labels,
+                        {n: old.description(n) for n in (*keep, *old.sentence_labels)},
+                        old.quote_label if old.quote_label in keep else None)
+    new = start_model(labelset, str(args.model))
+    new.config.thresholds = {k: v for k, v in model.config.thresholds.items() if k in keep or k in old.sentence_labels}
+    new.config.metrics = model.config.metrics
+    new.config.training = dict(model.config.training or {}) | {"label_decision": {
+        "rule": f"a span label ships only if its precision is at least {MIN_PRECISION} with at least {MIN_EXAMPLES} "
+                "dev examples", "labels": decisions, "kept": keep,
+        "left_out": [n for n in old.span_labels if n not in keep]}}
+    new.network.eval()
+    new.save_pretrained(args.out)
+    print(f"kept {keep}; left out {[n for n in old.span_labels if n not in keep]}; written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
