@@ -81,7 +81,7 @@ def test_report_on_scored_corpus_writes_csv_and_png(tiny_model_dir, tmp_path, ca
     rep = tmp_path / "rep"
     assert capsys.readouterr().err == f"framing: wrote {rep / 'by.csv'} and {rep / 'by.png'}\n"
     report = pd.read_csv(tmp_path / "rep" / "by.csv")
-    assert list(report.columns) == ["source", "label", "statistic", "value", "ci_low", "ci_high",
+    assert list(report.columns) == ["source", "label", "statistic", "voice", "value", "ci_low", "ci_high",
                                     "n_documents", "n_sentences"]
     # the same figures straight from the sentence and span tables
     spans = read_table(tmp_path / "out", "spans").to_pandas()
@@ -93,8 +93,8 @@ def test_report_on_scored_corpus_writes_csv_and_png(tiny_model_dir, tmp_path, ca
         if row.label == "BIASED":
             expected = in_group["biased"].mean()
         else:
-            expected = 1000 * ((spans["label"] == row.label) & (spans["doc_id"].map(source) == row.source)).sum() / len(
-                in_group)
+            writer = (spans["label"] == row.label) & (spans["voice"] == "writer")
+            expected = 1000 * (writer & (spans["doc_id"].map(source) == row.source)).sum() / len(in_group)
         assert row.value == pytest.approx(expected, abs=1e-4)
         assert row.ci_low <= row.value + 1e-9 and row.value - 1e-9 <= row.ci_high
     assert report.set_index(["source", "label"]).loc[("Left", "NAME_CALLING"), "value"] == pytest.approx(750.0)

@@ -281,7 +281,7 @@ def evaluate(model: FramingModel, golds: Sequence[GoldSet], lexicon: Lexicon | N
                                   sentences=[d.sentences for d in docs])
         section: dict = {"format": gold.format, "files": gold.file_hashes, "documents": len(docs),
                          "excluded_seen_in_training": gold.excluded}
-        if docs and all(d.spans is not None for d in docs):
+        if docs and all(d.spans is not None for d in docs) and model.config.labelset.tagged_labels:
             section["spans"] = _span_section(model, docs, scores, lexicon, seed)
         if any(d.sentence_labels for d in docs):
             section["sentences"] = _sentence_section(model, docs, scores, lexicon, seed)
