@@ -21,8 +21,8 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(os.environ.get("FRAMING_TEST_ARTIFACTS", ROOT / "test-artifacts"))
-PARAGRAPH = ('That month, the Russian "peacekeepers" left the region. Critics called the plan a disastrous '
-             "surrender and said talks would resume in May.")
+PARAGRAPH = ('That month, the Russian "peacekeepers" left the region. After the army withdrew, the so-called '
+             '"liberators" looted the town, and talks would resume in May.')
 PAYLOAD = ('<script>window.__ran = "script"</script> The regime thugs '
            '<img src="x" onerror="window.__ran = \'img\'"> attacked the town.')
 
@@ -124,16 +124,15 @@ def flags(page) -> list[tuple[str, str]]:
     }""")
 
 
-def test_scare_quote_and_loaded_term_are_highlighted_explained_dismissed_and_exported(page, tmp_path):
+def test_scare_quotes_are_highlighted_explained_dismissed_and_exported(page, tmp_path):
     check(page, PARAGRAPH)
     drawn = flags(page)
-    assert ["SCARE_QUOTE", "peacekeepers"] in drawn
-    assert ["LOADED_LANGUAGE", "disastrous"] in drawn
+    assert ["SCARE_QUOTE", "peacekeepers"] in drawn and ["SCARE_QUOTE", "liberators"] in drawn
     assert page.text_content("#output") == PARAGRAPH  # highlighting never changes the text
-    assert "Scare quote" in page.text_content("#groups") and "Loaded language" in page.text_content("#groups")
+    assert "Scare quote" in page.text_content("#groups")
 
     # the tooltip: label, description, confidence and the sentence's bias, on keyboard focus
-    scare = page.locator("#output mark.flag[data-label='SCARE_QUOTE'][tabindex='0']")
+    scare = page.locator("#output mark.flag[data-label='SCARE_QUOTE'][tabindex='0']").first
     scare.focus()
     tip = page.locator("#tooltip")
     assert tip.is_visible()
@@ -149,7 +148,7 @@ def test_scare_quote_and_loaded_term_are_highlighted_explained_dismissed_and_exp
     before = page.text_content("#summary")
     page.keyboard.press("d")
     assert ["SCARE_QUOTE", "peacekeepers"] not in flags(page)
-    assert ["LOADED_LANGUAGE", "disastrous"] in flags(page)
+    assert ["SCARE_QUOTE", "liberators"] in flags(page)
     assert page.text_content("#summary") != before
     assert page.text_content("#dismissed-text") == "1 flag dismissed for this session."
 
@@ -160,22 +159,27 @@ def test_scare_quote_and_loaded_term_are_highlighted_explained_dismissed_and_exp
     assert download.value.suggested_filename == "framing-findings.md"
     markdown = saved.read_text(encoding="utf-8")
     assert markdown.startswith("# Framing check\n")
-    assert "## Loaded language (1)" in markdown and "- **disastrous** (confidence" in markdown
-    assert "## Scare quote" not in markdown
+    assert "## Scare quote (1)" in markdown and "- **liberators** (confidence" in markdown
+    assert "peacekeepers**" not in markdown
     assert "_1 flag dismissed by the reader._" in markdown
 
     # the side list jumps to a flag and can dismiss it too
-    page.click("#groups [data-label='LOADED_LANGUAGE'] button.jump")
-    assert page.evaluate("document.activeElement.dataset.label") == "LOADED_LANGUAGE"
-    page.click("#groups [data-label='LOADED_LANGUAGE'] button.dismiss")
-    assert ["LOADED_LANGUAGE", "disastrous"] not in flags(page)
+    page.click("#groups [data-label='SCARE_QUOTE'] button.jump")
+    assert page.evaluate("document.activeElement.dataset.label") == "SCARE_QUOTE"
+    page.click("#groups [data-label='SCARE_QUOTE'] button.dismiss")
+    assert ["SCARE_QUOTE", "liberators"] not in flags(page)
     page.click("#restore")
     assert ["SCARE_QUOTE", "peacekeepers"] in flags(page)
     assert page.errors == []
 
 
+# quotation marks the default model is less sure about: "moderate" (about 0.31) shows only at a higher
+# sensitivity, "green" (about 0.55) only at the standard one and above
+UNSURE = PARAGRAPH + ' He promised a "moderate" future. The company\'s "green" plan cut nothing.'
+
+
 def test_sensitivity_slider_changes_the_flags(page):
-    check(page, PARAGRAPH)
+    check(page, UNSURE)
     standard = len(flags(page))
     page.fill("#sensitivity", "1")
     page.dispatch_event("#sensitivity", "change")
@@ -228,7 +232,7 @@ def test_emoji_before_a_flag_do_not_shift_its_highlight(page):
     plain = sorted(flags(page))
     page.click("#edit")
     check(page, "\U0001F600\U0001F600\U0001F600 " + PARAGRAPH)  # three characters outside the BMP
-    assert sorted(flags(page)) == plain and ("SCARE_QUOTE", "peacekeepers") in plain
+    assert sorted(flags(page)) == plain and ["SCARE_QUOTE", "peacekeepers"] in plain
     assert page.errors == []
 
 

@@ -27,11 +27,27 @@ def test_flags_the_scare_quotes(result):
     assert {"peacekeepers", "liberators"} <= scare
 
 
-def test_flags_the_loaded_term(result):
-    start = PARAGRAPH.index("propaganda arm")
-    end = start + len("propaganda arm")
-    assert any(s.label in ("LOADED_LANGUAGE", "NAME_CALLING") and s.start < end and s.end > start
-               for s in result.spans)
+def test_only_labels_that_pass_the_precision_rule_ship():
+    """A span label ships only with news-dev precision >= 0.6 on >= 20 examples (scripts/ship_labels.py)."""
+    config = FramingModel.from_pretrained().config
+    decision = config.training["label_decision"]
+    assert list(config.labelset.span_labels) == decision["kept"]
+    assert decision["left_out"], "the record names the labels left out"
+    for name, row in decision["labels"].items():
+        passes = row["precision"] >= 0.6 and row["gold"] >= 20
+        assert row["ships"] == passes == (name in decision["kept"]), name
+
+
+NEWS = ("By Staff Reporter\n\nProsecutors said five Black and Latino men were charged on Monday. Sunnis, Shiites and "
+        "Kurds voted in the election, and all were Americans. The jihadist group claimed the attack on the checkpoint. "
+        "\n\nSign up for our newsletter to get the latest headlines delivered to your inbox.")
+
+
+def test_no_flag_on_identity_words_bylines_or_sign_up_text():
+    result = FramingModel.from_pretrained().predict(NEWS)
+    assert len(result.sentences) == 5
+    assert result.spans == []
+    assert not any(s.biased for s in (result.sentences[0], result.sentences[-1]))
 
 
 def test_attributed_quote_and_name_are_not_scare_quotes(result):

@@ -58,6 +58,16 @@ def test_a_scare_quote_is_the_writers_voice():
                                                                   ("LOADED_LANGUAGE", "brutal", "writer")}
 
 
+def test_a_scare_quote_the_quote_head_doubts_is_still_the_writers():
+    """A SCARE_QUOTE flag shown at a high sensitivity, though its quote is more likely DIRECT, stays writer voice."""
+    text = 'He promised a "moderate" future.'
+    scores = scored(text, set(), "DIRECT")
+    scores.sentences[0].quote_probs[:, 0] = 0.3  # P(SCARE) 0.3 < P(DIRECT) 0.9
+    thresholds = {name: 0.2 for name in (*DEFAULT_LABELSET.span_labels, *DEFAULT_LABELSET.sentence_labels)}
+    (span,) = decode_document(scores, DEFAULT_LABELSET, CLASSES, thresholds).spans
+    assert (span.label, span.text, span.voice) == ("SCARE_QUOTE", "moderate", "writer")
+
+
 def test_flags_are_snapped_to_phrases_and_function_words_never_flagged():
     text = "By the regime of the thugs, and for the"
     assert [text[a:b] for a, b in (snap_phrase(text, 0, 13), snap_phrase(text, 3, 26), snap_phrase(text, 28, 39))] \

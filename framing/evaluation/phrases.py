@@ -110,9 +110,9 @@ def phrase_section(docs: Sequence[PhraseDoc], preds: Sequence[Sequence[Phrase]],
     words = np.array([[d.words] for d in docs], dtype=float)
     label_set = set(labels)
 
-    def rows(pred_sets, label, voice) -> np.ndarray:
-        return np.array([phrase_counts([p for p in pr if p[2] in label_set],
-                                       [g for g in d.phrases if g[2] in label_set], label, voice)
+    def rows(pred_sets, label, voice, labels: set[str] = label_set) -> np.ndarray:
+        return np.array([phrase_counts([p for p in pr if p[2] in labels],
+                                       [g for g in d.phrases if g[2] in labels], label, voice)
                          for d, pr in zip(docs, pred_sets)]).reshape(len(docs), 4)
 
     out: dict = {"matching": "overlap, same label (and voice)", "documents": len(docs), "words": int(words.sum()),
@@ -135,9 +135,10 @@ def phrase_section(docs: Sequence[PhraseDoc], preds: Sequence[Sequence[Phrase]],
     if baseline is not None:
         base_labels = sorted({p[2] for pr in baseline for p in pr})
         out["baseline"] = {"labels": base_labels}
-        for label in base_labels:
-            out["baseline"][label] = {v: _prf(rows(baseline, label, v), resamples, seed) for v in ("writer", "all")}
-        r = rows(baseline, None, "writer")
+        for label in base_labels:  # against the gold of the baseline's own labels, whether the model has them or not
+            out["baseline"][label] = {v: _prf(rows(baseline, label, v, set(base_labels)), resamples, seed)
+                                      for v in ("writer", "all")}
+        r = rows(baseline, None, "writer", set(base_labels))
         out["baseline"]["density_writer_per_1k"] = _figure(np.hstack([r, words]), _per_1k(0), resamples, seed)
     return out
 

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import torch
 from torch import nn
 
@@ -36,7 +38,9 @@ class FramingNetwork(nn.Module):
         self.casing_embeddings = nn.Embedding(N_CASING, hidden)
         nn.init.zeros_(self.casing_embeddings.weight)  # start exactly at the pretrained encoder
         self.dropout = nn.Dropout(dropout)
-        self.tagger = nn.Linear(hidden, n_tag_labels * 3)
+        with warnings.catch_warnings():  # a label set with no tagged labels has an empty (0-row) tagger
+            warnings.filterwarnings("ignore", message="Initializing zero-element tensors is a no-op")
+            self.tagger = nn.Linear(hidden, n_tag_labels * 3)
         self.sentence_head = nn.Linear(hidden, n_sentence_labels)
         self.quote_head = nn.Sequential(nn.Linear(3 * hidden, hidden), nn.GELU(), nn.Dropout(dropout),
                                         nn.Linear(hidden, n_quote_classes))

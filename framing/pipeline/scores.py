@@ -96,7 +96,10 @@ def decode_document(scores: DocumentScores, labelset, quote_classes: Sequence[st
                     if end > start and snap_phrase(text, start, end)[1] > start:
                         local.append((start, end, labelset.quote_label, round(float(p), 4)))
         local.sort(key=lambda x: (x[0], x[1], x[2]))
-        spans += [Span(a, b, text[a:b], label, score, k, voice_of(a, b, quotations)) for a, b, label, score in local]
+        for a, b, label, score in local:
+            # a scare quote's own marks are the writer's choice: only another, enclosing quotation makes it quoted
+            around = [r for r in quotations if r[0] < a or r[1] > b] if label == labelset.quote_label else quotations
+            spans.append(Span(a, b, text[a:b], label, score, k, voice_of(a, b, around)))
         raw = dict(zip(labelset.sentence_labels, map(float, s.sentence)))
         carried = [label for label, p in raw.items() if p >= thresholds[label]]
         probs = {label: round(p, 4) for label, p in raw.items()}
