@@ -39,7 +39,8 @@ def render_card(config: FramingConfig) -> str:
                         ["label", "level", "description", "threshold"]))
     decision = (config.training or {}).get("label_decision")
     if decision:
-        parts += ["", "## Labels left out", "", f"Rule: {decision['rule']}. Measured before the labels were removed:", ""]
+        parts += ["", "## Labels left out", "",
+                  f"Rule: {decision['rule']}. Measured before the labels were removed:", ""]
         parts.append(_table([[n, row["data"], _fmt(row["precision"]), row["gold"], "yes" if row["ships"] else "no"]
                              for n, row in decision["labels"].items()],
                             ["label", "measured on", "precision", "gold examples", "ships"]))
