@@ -44,7 +44,8 @@ def test_composition(corpus):
     assert len(dev) >= 80 and not any(d.corpus == "ptc_train" for d in dev)
     assert len({d.id for d in corpus}) == len(corpus)
     assert {s.voice for d in corpus for s in d.spans} == {"writer", "quoted"}
-    double = [json.loads(line) for line in (FOLDER / "double_annotation.jsonl").read_text(encoding="utf-8").splitlines()]
+    lines = (FOLDER / "double_annotation.jsonl").read_text(encoding="utf-8").splitlines()
+    double = [json.loads(line) for line in lines]
     assert len(double) >= 60 and all(r["first"]["annotator"] != r["second"]["annotator"] for r in double)
 
 

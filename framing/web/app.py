@@ -261,15 +261,18 @@ def create_app(model: FramingModel, max_chars: int = DEFAULT_MAX_CHARS) -> FastA
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, model_dir: str | None = None,
-          max_chars: int = DEFAULT_MAX_CHARS) -> None:
-    """Load the model once and serve the app until interrupted (loopback only unless ``host`` says otherwise)."""
+          max_chars: int = DEFAULT_MAX_CHARS, precision: str | None = None) -> None:
+    """Load the model once and serve the app until interrupted (loopback only unless ``host`` says otherwise).
+
+    ``precision``: the inference mode (:mod:`framing.nn.precision`; default ``$FRAMING_PRECISION``, else auto)."""
     import uvicorn
 
-    model = FramingModel.from_pretrained(model_dir)
+    model = FramingModel.from_pretrained(model_dir, precision=precision)
     model.score_many(["Warm-up."])  # the first call pays for lazy set-up; keep it off a user's request
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"framing: warning: serving on {host}, reachable from other machines; the app has no login")
-    print(f"framing: serving on http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl-C stops)")
+    print(f"framing: serving on http://{'[' + host + ']' if ':' in host else host}:{port}/ "
+          f"({model.precision} precision; Ctrl-C stops)")
     uvicorn.run(create_app(model, max_chars), host=host, port=port, log_level="warning")
 
 
