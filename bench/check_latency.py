@@ -1,11 +1,13 @@
-"""Cold wall time of `framing check` on a 1,000-word article, model load included.
+"""Cold wall time of `framing check` on a 1,000-word article, against `python -c "import torch"` as the floor.
 
-Runs, in one invocation, `framing check --json` as a fresh process on
-(a) a 1,000-word news article and (b) a one-sentence baseline, so the ratio
-shows what the article itself costs on top of start-up and model load.
+Runs, in one invocation, alternating, each as a fresh process:
+(a) `framing check FILE --json` on a 1,000-word news article (start-up, imports, model load, inference);
+(b) `python -c "import torch"`, the floor: the cost of starting Python and importing torch alone;
+(c) `framing check` on a one-sentence file, to show what the article itself costs.
 
-    python bench/check_latency.py [--runs 3]
+    python bench/check_latency.py [--runs 5]
 
+It prints each median, the ratio (a)/(b) (target: at most 1.25x) and the peak RSS of (a).
 The article is an AllSides article from ../shared/data cut to 1,000 words;
 without the shared data the shipped example article is repeated to 1,000 words.
 """
@@ -44,32 +46,44 @@ def article_text() -> tuple[str, str]:
     return " ".join((base * (WORDS // len(base) + 1))[:WORDS]), "data/examples/article.txt repeated"
 
 
-def cold_run(path: Path) -> float:
-    exe = shutil.which("framing") or str(Path(sys.executable).parent / "framing")
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one fresh process."""
     start = time.perf_counter()
-    subprocess.run([exe, "check", str(path), "--json"], check=True, stdout=subprocess.DEVNULL,
-                   env={**os.environ, "HF_HUB_OFFLINE": "1"})
-    return time.perf_counter() - start
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed")
+    return seconds, usage.ru_maxrss / 1024
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
     text, origin = article_text()
     tmp = Path(tempfile.mkdtemp())
     article, baseline = tmp / "article.txt", tmp / "baseline.txt"
     article.write_text(text, encoding="utf-8")
     baseline.write_text("The minister spoke on Tuesday.", encoding="utf-8")
-    cold_run(baseline)  # warm the OS file cache once, as on any machine that has run framing before
-    a = [cold_run(article) for _ in range(args.runs)]
-    b = [cold_run(baseline) for _ in range(args.runs)]
-    print(f"machine: {os.cpu_count()} cores; article: {origin}; {len(text.split())} words; runs: {args.runs}")
-    runs = ", ".join(f"{x:.2f}" for x in a)
-    print(f"framing check, 1,000-word article: median {statistics.median(a):.2f} s (runs {runs})")
-    print(f"framing check, one-sentence baseline: median {statistics.median(b):.2f} s")
-    print(f"ratio article/baseline: {statistics.median(a) / statistics.median(b):.2f}x; "
-          f"target 5 s: {'met' if statistics.median(a) <= 5 else 'missed'}")
+    exe = shutil.which("framing") or str(Path(sys.executable).parent / "framing")
+    commands = {"check": [exe, "check", str(article), "--json"], "torch": [sys.executable, "-c", "import torch"],
+                "one sentence": [exe, "check", str(baseline), "--json"]}
+    timed(commands["one sentence"])  # warm the OS file cache once, as on any machine that has run framing before
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for _ in range(args.runs):
+        for name, cmd in commands.items():
+            runs[name].append(timed(cmd))
+    med = {name: statistics.median(s for s, _ in r) for name, r in runs.items()}
+    print(f"machine: {os.cpu_count()} cores; article: {origin}; {len(text.split())} words; runs: {args.runs}; "
+          f"precision: {os.environ.get('FRAMING_PRECISION', 'auto')}; load average {os.getloadavg()[0]:.1f}")
+    for name, label in (("check", "framing check, 1,000-word article"), ("torch", 'python -c "import torch" (floor)'),
+                        ("one sentence", "framing check, one sentence")):
+        times = ", ".join(f"{s:.2f}" for s, _ in runs[name])
+        print(f"{label}: median {med[name]:.2f} s (runs {times}), peak RSS {max(m for _, m in runs[name]):.0f} MB")
+    ratio = med["check"] / med["torch"]
+    print(f"ratio check/floor: {ratio:.2f}x (target at most 1.25x: {'met' if ratio <= 1.25 else 'missed'}); "
+          f"article/one sentence: {med['check'] / med['one sentence']:.2f}x")
 
 
 if __name__ == "__main__":

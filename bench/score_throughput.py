@@ -1,17 +1,24 @@
-"""Sentences per second of `framing score` against a naive per-sentence `transformers` pipeline.
+"""Sentences per second of `framing score` against a naive per-sentence `transformers` pipeline and
+against its own fp32 mode.
 
-Runs, in one invocation, on the same AllSides articles (../shared/data):
+Runs, in one invocation, on the same AllSides articles (../shared/data), each side in a fresh process
+(so that each peak RSS is its own):
 
-(a) `framing score` end to end, in process (`framing.batch.score.score_corpus`: reading the JSON Lines
-    corpus, segmentation, length-sorted batches across documents, the encoder and every head in one
-    pass, decoding, and writing the Parquet tables), with the shipped default model;
-(b) the naive baseline: a `transformers` token-classification pipeline called once per sentence, on the
-    same weights (the default model's folded encoder and its tag head as a `BertForTokenClassification`;
-    it has no casing embedding, sentence head or quote head, so it does less work than (a)).
+(a) `framing score` end to end (`framing.batch.score.score_corpus`: reading the JSON Lines corpus,
+    segmentation, length-sorted batches across documents, the encoder and every head in one pass,
+    decoding, and writing the Parquet tables), with the shipped default model in its default precision
+    (`auto`: bf16 on a CPU with native bf16, see framing/nn/precision.py);
+(b) the same in forced fp32 (`FRAMING_PRECISION=fp32`);
+(c) the naive baseline: a `transformers` token-classification pipeline called once per sentence, on the
+    same weights in fp32 (the default model's folded encoder and its tag head as a
+    `BertForTokenClassification`; it has no casing embedding, sentence head or quote head, so it does
+    less work than (a)).
 
-    python bench/score_throughput.py [--articles 200]
+    python bench/score_throughput.py [--articles 200] [--rounds 2]
 
-It prints sentences/s for each, the ratio, and the peak RSS of (a). Both use 2 torch threads.
+With ``--rounds 2`` (the default) (a) and (b) run twice, alternating, and each side's best round counts
+(on a shared machine the best round is the one least disturbed). It prints sentences/s and peak RSS for
+each side and the ratios (a)/(c) and (a)/(b). Every side uses 2 torch threads.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import argparse
 import json
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -76,7 +84,7 @@ def naive_pipeline():
     from framing.nn.base_model import base_model_dir
 
     hf_logging.set_verbosity_error()
-    model = FramingModel.from_pretrained()
+    model = FramingModel.from_pretrained(precision="fp32")
     tagger = model.network.tagger
     config = BertConfig.from_pretrained(base_model_dir(), num_labels=tagger.out_features)
     bert = BertForTokenClassification(config).eval()
@@ -89,45 +97,86 @@ def naive_pipeline():
     return pipeline("token-classification", model=bert, tokenizer=tokenizer, device="cpu")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--articles", type=int, default=200, help="AllSides articles to score (default 200)")
-    args = ap.parse_args()
+def side(kind: str, corpus: str, precision: str) -> dict:
+    """Run one side in this process and return its time, sentence count and peak RSS."""
     import torch
 
-    from framing.batch.score import score_corpus
     from framing.pipeline.segment import split_sentences
 
     torch.set_num_threads(THREADS)
+    rows = [json.loads(line) for line in Path(corpus).read_text(encoding="utf-8").splitlines()]
+    if kind == "naive":
+        sentences = [r["text"][s:e] for r in rows for s, e in split_sentences(r["text"])]
+        pipe = naive_pipeline()
+        torch.set_num_threads(THREADS)
+        pipe(sentences[0])  # first call pays for lazy set-up, as in any long-running script
+        start = time.perf_counter()
+        for sentence in sentences:
+            pipe(sentence)
+        seconds, n, mode = time.perf_counter() - start, len(sentences), "fp32"
+    else:
+        from framing.batch.score import score_corpus
+
+        with tempfile.TemporaryDirectory() as tmp, open(os.devnull, "w") as quiet:
+            start = time.perf_counter()
+            state = score_corpus([corpus], Path(tmp) / "out", threads=THREADS, stream=quiet, precision=precision)
+            seconds, n, mode = time.perf_counter() - start, state["sentences"], state["precision"]
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"kind": kind, "precision": mode, "seconds": seconds, "sentences": n, "rss_mb": rss_mb}
+
+
+def run_side(kind: str, corpus: Path, precision: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--side", kind, "--corpus", str(corpus), "--precision", precision],
+                         capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"{kind} side failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", type=int, default=200, help="AllSides articles to score (default 200)")
+    ap.add_argument("--rounds", type=int, default=2, help="rounds of (a) and (b), alternating (default 2)")
+    ap.add_argument("--side", choices=["ours", "naive"], help=argparse.SUPPRESS)
+    ap.add_argument("--corpus", help=argparse.SUPPRESS)
+    ap.add_argument("--precision", default="auto", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.side:
+        print(json.dumps(side(args.side, args.corpus, args.precision)))
+        return
+    import torch
+
+    from framing.nn.precision import cpu_flags, resolve
+
     rows = articles(args.articles)
-    sentences = [r["text"][s:e] for r in rows for s, e in split_sentences(r["text"])]
-    with tempfile.TemporaryDirectory() as tmp, open(os.devnull, "w") as quiet:
+    with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "allsides.jsonl"
         corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-        start = time.perf_counter()
-        state = score_corpus([str(corpus)], Path(tmp) / "out", threads=THREADS, stream=quiet)
-        ours = time.perf_counter() - start
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    if state["sentences"] != len(sentences):
-        raise RuntimeError(f"framing score wrote {state['sentences']} sentences, segmentation gives {len(sentences)}")
-    words = sum(len(s.split()) for s in sentences) / len(sentences)
-    print(f"machine: {os.cpu_count()} cores, torch {torch.__version__}, {THREADS} threads; "
-          f"{len(rows)} AllSides articles, {len(sentences):,} sentences ({words:.1f} words each on average)")
-    print(f"framing score (end to end, Parquet out): {ours:.1f} s, {len(sentences) / ours:.1f} sentences/s, "
-          f"peak RSS {rss_mb:.0f} MB", flush=True)
-
-    pipe = naive_pipeline()
-    torch.set_num_threads(THREADS)
-    pipe(sentences[0])  # first call pays for lazy set-up, as in any long-running script
-    start = time.perf_counter()
-    for sentence in sentences:
-        pipe(sentence)
-    naive = time.perf_counter() - start
-
-    print(f"naive transformers pipeline, one sentence per call: {naive:.1f} s, "
-          f"{len(sentences) / naive:.1f} sentences/s")
-    print(f"ratio: {naive / ours:.2f}x (targets: 3x and 200 sentences/s); "
-          f"load average at the end {os.getloadavg()[0]:.1f} (above {os.cpu_count()}: others shared the cores)")
+        flags = sorted(f for f in cpu_flags() if f.startswith(("avx512", "amx")) or f in ("avx2", "avx_vnni"))
+        print(f"machine: {os.cpu_count()} cores, torch {torch.__version__}, {THREADS} threads; CPU flags: "
+              f"{' '.join(flags)}; {len(rows)} AllSides articles; load average at the start "
+              f"{os.getloadavg()[0]:.1f}", flush=True)
+        runs: dict[str, list[dict]] = {"auto": [], "fp32": []}
+        for r in range(args.rounds):
+            for mode in ("auto", "fp32") if r % 2 == 0 else ("fp32", "auto"):
+                result = run_side("ours", corpus, mode)
+                runs[mode].append(result)
+                print(f"round {r + 1}: framing score, {mode} ({result['precision']}): {result['seconds']:.1f} s, "
+                      f"{result['sentences'] / result['seconds']:.1f} sentences/s, peak RSS {result['rss_mb']:.0f} MB",
+                      flush=True)
+        naive = run_side("naive", corpus, "fp32")
+    rate = {m: max(r["sentences"] / r["seconds"] for r in results) for m, results in runs.items()}
+    words = sum(len(r["text"].split()) for r in rows)
+    print(f"{runs['auto'][0]['sentences']:,} sentences ({words / runs['auto'][0]['sentences']:.1f} words each)")
+    print(f"framing score, default precision ({resolve('auto')}): {rate['auto']:.1f} sentences/s (best round), "
+          f"peak RSS {max(r['rss_mb'] for r in runs['auto']):.0f} MB")
+    print(f"framing score, fp32: {rate['fp32']:.1f} sentences/s (best round), "
+          f"peak RSS {max(r['rss_mb'] for r in runs['fp32']):.0f} MB")
+    print(f"naive transformers pipeline, one sentence per call: {naive['seconds']:.1f} s, "
+          f"{naive['sentences'] / naive['seconds']:.1f} sentences/s, peak RSS {naive['rss_mb']:.0f} MB")
+    print(f"ratio default/naive: {rate['auto'] / (naive['sentences'] / naive['seconds']):.2f}x (target 5x); "
+          f"default/fp32: {rate['auto'] / rate['fp32']:.2f}x (target 2x); load average at the end "
+          f"{os.getloadavg()[0]:.1f} (above {os.cpu_count()}: others shared the cores)")
 
 
 if __name__ == "__main__":

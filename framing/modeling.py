@@ -23,9 +23,9 @@ from safetensors.torch import load_file, save_file
 
 from framing.config import FramingConfig
 from framing.errors import ModelFolderError, UsageError
+from framing.nn import precision as precision_modes
 from framing.nn.base_model import BASE_MODEL_NAME, base_model_dir
 from framing.nn.bert import BertEncoder
-from framing.nn.bert import quantize as quantize_encoder
 from framing.nn.network import FramingNetwork
 from framing.pipeline.decode import unit_scores
 from framing.pipeline.encode import encode, load_tokenizer, quote_positions
@@ -101,6 +101,7 @@ class FramingModel:
     def __init__(self, network: FramingNetwork, tokenizer, config: FramingConfig,
                  frozen_state: dict[str, torch.Tensor] | None = None) -> None:
         self.network = network
+        self.precision = "fp32"  # set by from_pretrained (framing.nn.precision)
         self.tokenizer = tokenizer
         self.config = config
         self._merged = False
@@ -144,15 +145,19 @@ class FramingModel:
 
     @classmethod
     def from_pretrained(cls, path: str | os.PathLike | None = None, for_training: bool = False,
-                        quantize: bool = False) -> FramingModel:
+                        quantize: bool = False, precision: str | None = None) -> FramingModel:
         """Load a saved model; with no ``path``, the shipped default model.
 
         For inference (the default) the LoRA adapters are folded into the encoder's weights and
         the encoder runs on plain torch, which keeps a cold start fast; ``for_training=True``
-        rebuilds the ``peft`` model so that training can go on. ``quantize=True`` runs the
-        encoder's linear layers in int8 (dynamic quantisation), for experiments: faster on CPU, but
-        up to 2.3 dev-F1 points lower for the default model (its model card), so no front end uses
-        it; ``save_pretrained`` still writes the original weights.
+        rebuilds the ``peft`` model so that training can go on (always in fp32).
+
+        ``precision`` is the inference mode (:mod:`framing.nn.precision`): ``auto`` (the default,
+        or ``$FRAMING_PRECISION``) runs the encoder in bf16 where the CPU supports bf16 natively and
+        in fp32 elsewhere; ``fp32``, ``bf16`` or ``int8`` force one. The mode in use is
+        ``model.precision``. ``int8`` (dynamic quantisation; ``quantize=True`` is the same) is for
+        experiments: up to 2.3 dev-F1 points lower for the default model (its model card), so
+        ``auto`` never picks it. ``save_pretrained`` always writes the original weights.
 
         Example:
             >>> FramingModel.from_pretrained().config.labelset.span_labels[0]  # doctest: +SKIP
@@ -163,6 +168,11 @@ class FramingModel:
             raise ModelFolderError(f"{folder}: not a framing model folder (needs {CONFIG_NAME} and {WEIGHTS_NAME})")
         if quantize and for_training:
             raise UsageError("quantize=True is for inference; an int8 model cannot be trained (drop for_training)")
+        if quantize and precision not in (None, "int8"):
+            raise UsageError(f"quantize=True is precision='int8'; it cannot be combined with precision={precision!r}")
+        if for_training and precision not in (None, "auto", "fp32"):
+            raise UsageError(f"precision={precision!r} is for inference; training runs in fp32 (drop precision)")
+        mode = "fp32" if for_training else "int8" if quantize else precision_modes.resolve(precision)
         config = FramingConfig.load(folder / CONFIG_NAME)
         weights = folder / WEIGHTS_NAME
         try:
@@ -177,8 +187,9 @@ class FramingModel:
                 raise
             raise ModelFolderError(f"{weights}: the weights do not fit {folder / CONFIG_NAME} "
                                    f"({str(e).splitlines()[0][:160]})") from None
-        if quantize:
-            model.network.encoder = quantize_encoder(model.network.encoder)
+        if not for_training:
+            precision_modes.apply(model.network, mode)
+            model.precision = mode
         if (folder / SEEN_NAME).is_file():
             model.seen = _read_seen(folder / SEEN_NAME)
         if not for_training:
@@ -220,9 +231,10 @@ class FramingModel:
                 module = name.split(".lora_A.")[0]
                 b = lora[name.replace("lora_A", "lora_B")]
                 bert[module + ".weight"] = bert[module + ".weight"] + scale * (b @ a)
-        encoder = BertEncoder(encoder_config)
+        with torch.device("meta"):  # no random initialisation of weights that are replaced at once
+            encoder = BertEncoder(encoder_config)
         try:
-            encoder.load_bert_state(bert)
+            encoder.load_bert_state(bert, assign=True)
         except (KeyError, RuntimeError) as e:
             raise ModelFolderError(f"{source}: encoder weights do not fit the config ({e})") from None
         labels = config.labelset

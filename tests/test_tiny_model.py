@@ -52,7 +52,7 @@ def test_save_reload_predicts_the_same(trained, tmp_path):
     before = model.predict(text).to_dict()
     model.save_pretrained(tmp_path)
     assert {p.name for p in tmp_path.iterdir()} == {"config.json", "labels.json", "model.safetensors", "README.md"}
-    again = FramingModel.from_pretrained(tmp_path)
+    again = FramingModel.from_pretrained(tmp_path, precision="fp32")  # the trained model ran fp32
     assert again.predict(text).to_dict() == before
     assert "SCARE_QUOTE" in (tmp_path / "README.md").read_text()
 

@@ -44,7 +44,7 @@ def scoring_error(e: BaseException) -> str:
 class _ScoreActor:
     """A Ray actor: loads the model once from the shipped files, then scores batches of documents."""
 
-    def __init__(self, files: dict[str, bytes], batch_size: int) -> None:
+    def __init__(self, files: dict[str, bytes], batch_size: int, precision: str = "fp32") -> None:
         import torch
 
         from framing.modeling import FramingModel
@@ -53,7 +53,7 @@ class _ScoreActor:
         folder = Path(tempfile.mkdtemp(prefix="framing-model-"))
         for name, data in files.items():
             (folder / name).write_bytes(data)
-        self.model = FramingModel.from_pretrained(folder)
+        self.model = FramingModel.from_pretrained(folder, precision=precision)
         self.batch_size = batch_size
 
     def _score(self, texts: list[str]) -> list[str]:
@@ -88,19 +88,22 @@ class RayScorer:
     """Score lists of documents on Ray: ``scorer(docs)`` returns one ``DocumentResult`` per document.
 
     Connects to the Ray cluster at ``address`` (``None``: ``$RAY_ADDRESS``, else a local Ray on this
-    machine), unless Ray is already initialised in this process. ``actors`` defaults to one per CPU of
+    machine), unless Ray is already initialised in this process. ``precision`` (:mod:`framing.nn.precision`) is
+    resolved on this machine and every actor runs that mode. ``actors`` defaults to one per CPU of
     the cluster, each reserving ``CPUS_PER_ACTOR`` and running torch on one thread.
     A document the model fails on gets ``doc.error`` set and ``None`` as its result.
     """
 
     def __init__(self, model_dir: str | os.PathLike, batch_size: int = 32, address: str | None = None,
-                 actors: int | None = None, docs_per_batch: int = DOCS_PER_BATCH) -> None:
+                 actors: int | None = None, docs_per_batch: int = DOCS_PER_BATCH,
+                 precision: str | None = None) -> None:
         try:
             import ray
         except ImportError:
             raise UsageError("--engine ray needs Ray Data: pip install 'framing[ray]' (ray[data])") from None
 
         from framing.config import FramingConfig
+        from framing.nn.precision import resolve
 
         folder = Path(model_dir)
         missing = [name for name in MODEL_FILES if not (folder / name).is_file()]
@@ -112,6 +115,8 @@ class RayScorer:
             ray.init(address=address, include_dashboard=False, log_to_driver=False)
         self.actors = actors or max(1, int(ray.cluster_resources().get("CPU", 1)))
         self.batch_size, self.docs_per_batch = batch_size, docs_per_batch
+        # resolved here, once, so that every actor runs (and run.json records) the same mode
+        self.precision = resolve(precision)
 
     def __call__(self, docs: Sequence[CorpusDocument]) -> list[DocumentResult | None]:
         import ray
@@ -121,7 +126,8 @@ class RayScorer:
         ray.data.DataContext.get_current().enable_progress_bars = False  # framing score shows its own
         items = [{"index": i, "text": d.text} for i, d in enumerate(docs)]
         ds = ray.data.from_items(items).map_batches(
-            _ScoreActor, fn_constructor_kwargs={"files": self.files, "batch_size": self.batch_size},
+            _ScoreActor, fn_constructor_kwargs={"files": self.files, "batch_size": self.batch_size,
+                                                       "precision": self.precision},
             batch_size=self.docs_per_batch, num_cpus=CPUS_PER_ACTOR,
             compute=ray.data.ActorPoolStrategy(size=min(self.actors, len(items))))
         rows = sorted(ds.take_all(), key=lambda r: int(r["index"]))

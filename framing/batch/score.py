@@ -33,6 +33,7 @@ from framing.data.corpus import CorpusDocument, corpus_files, count_documents, i
 from framing.data.documents import InputError
 from framing.errors import UsageError
 from framing.labels import LabelSet
+from framing.nn.precision import ENV_VAR as PRECISION_ENV
 
 ENGINES = ("local", "ray")
 RUN_FILE = "run.json"
@@ -47,11 +48,16 @@ def score_corpus(inputs: list[str], out: str | os.PathLike, model_dir: str | Non
                  batch_size: int = DEFAULT_BATCH_SIZE,
                  id_field: str = "id", text_field: str = "text", fmt: str = "parquet",
                  chunk_size: int = DEFAULT_CHUNK_SIZE, threads: int = 2, stream: TextIO | None = None,
-                 interval: float = 30.0, engine: str = "local", address: str | None = None) -> dict:
+                 interval: float = 30.0, engine: str = "local", address: str | None = None,
+                 precision: str | None = None) -> dict:
     """Score every document of ``inputs`` into tables in ``out`` (resuming a run that stopped there).
 
     ``engine="ray"`` scores on Ray (:mod:`framing.batch.ray_engine`; ``address``: an existing cluster), the
     same tables committed the same way.
+
+    ``precision`` forces an inference mode (:mod:`framing.nn.precision`; default ``$FRAMING_PRECISION``,
+    else ``auto``). The mode is resolved once, here, and recorded in ``run.json``; a run is only continued
+    in the mode it started in.
 
     Progress goes to ``stream`` (standard error): a bar with documents/s and ETA on a terminal, else a
     plain line every ``interval`` seconds. Returns ``run.json``'s contents (row counts per table).
@@ -63,21 +69,23 @@ def score_corpus(inputs: list[str], out: str | os.PathLike, model_dir: str | Non
 
     from framing.config import FramingConfig
     from framing.modeling import FramingModel, default_model_dir
+    from framing.nn.precision import resolve
 
+    mode = resolve(precision)
     folder = Path(model_dir) if model_dir else default_model_dir()
     # the model folder is checked before anything is written: a damaged one is a one-line error
-    model = FramingModel.from_pretrained(folder) if engine != "ray" else None
+    model = FramingModel.from_pretrained(folder, precision=mode) if engine != "ray" else None
     if model is None and (folder / "config.json").is_file():
         FramingConfig.load(folder / "config.json")
     fingerprint = run_fingerprint(inputs, folder, id_field, text_field)
     out = Path(out)
     new_run = not (out / RUN_FILE).is_file()
-    state = open_run(out, fingerprint)
+    state = open_run(out, fingerprint, mode)
     if state.get("complete"):
         return _already_complete(out, state, fmt)
     try:
         return _score_run(inputs, out, folder, model, state, batch_size, id_field, text_field, fmt, chunk_size,
-                          threads, stream, interval, engine, address)
+                          threads, stream, interval, engine, address, mode)
     except BaseException:
         if new_run and not committed_chunks(out / CHUNKS):  # nothing to continue: leave no run behind
             _forget_run(out)
@@ -116,13 +124,13 @@ def unique_ids(documents: Iterator[CorpusDocument]) -> Iterator[CorpusDocument]:
 
 
 def _score_run(inputs, out, folder, model, state, batch_size, id_field, text_field, fmt, chunk_size, threads,
-               stream, interval, engine, address) -> dict:
+               stream, interval, engine, address, mode) -> dict:
     import torch
 
     if engine == "ray":
         from framing.batch.ray_engine import RayScorer
 
-        score = RayScorer(folder, batch_size, address)
+        score = RayScorer(folder, batch_size, address, precision=mode)
         labels = score.labels
     else:
         torch.set_num_threads(threads)  # the cores are shared; more threads only contend
@@ -236,8 +244,8 @@ def run_fingerprint(inputs: list[str], model_dir: Path, id_field: str, text_fiel
             "id_field": id_field, "text_field": text_field}
 
 
-def open_run(out: Path, fingerprint: dict) -> dict:
-    """Start ``out`` (new or empty folder) or check that it holds a run of the same inputs and model."""
+def open_run(out: Path, fingerprint: dict, precision: str = "fp32") -> dict:
+    """Start ``out`` (new or empty folder) or check that it holds a run of the same inputs, model and precision."""
     manifest = out / RUN_FILE
     if manifest.is_file():
         state = json.loads(manifest.read_text(encoding="utf-8"))
@@ -245,10 +253,14 @@ def open_run(out: Path, fingerprint: dict) -> dict:
         if differ:
             raise InputError(f"{out}: holds a framing score run of other {', '.join(differ)}; "
                              f"rerun with the same inputs and options to continue it, or choose a new --out folder")
+        started = state.get("precision", "fp32")  # runs from before precision modes were fp32
+        if started != precision and not state.get("complete"):
+            raise InputError(f"{out}: this run started in {started} precision, not {precision}; "
+                             f"continue it with --precision {started} (or {PRECISION_ENV}={started})")
         return state
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise InputError(f"{out}: exists and is not a framing score output folder; choose a new --out folder")
-    state = {"fingerprint": fingerprint, "complete": False}
+    state = {"fingerprint": fingerprint, "precision": precision, "complete": False}
     out.mkdir(parents=True, exist_ok=True)
     _write_json(manifest, state)
     return state
@@ -348,7 +360,8 @@ def score_cli(args) -> int:
     if args.engine not in ENGINES:
         raise UsageError(f"unknown engine {args.engine!r}; choose one of {', '.join(ENGINES)}")
     state = score_corpus(args.inputs, args.out, args.model, args.batch_size, args.id_field, args.text_field,
-                         args.format, args.chunk_size, engine=args.engine, address=args.address)
+                         args.format, args.chunk_size, engine=args.engine, address=args.address,
+                         precision=args.precision)
     print(f"framing: {state['documents']:,} documents scored ({state['sentences']:,} sentences, "
           f"{state['spans']:,} spans), {state['errors']:,} not scored (see errors.{state['format']}); "
           f"tables in {args.out}", file=sys.stderr)

@@ -19,10 +19,12 @@ from dataclasses import asdict
 
 from framing.data.documents import read_document
 from framing.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_PIPE_CLOSED, FramingError
+from framing.nn.precision import CHOICES as PRECISIONS
+from framing.nn.precision import ENV_VAR as PRECISION_ENV
 
 
 def check(path: str, as_json: bool, model_dir: str | None, fail_on: list[str] | None = None,
-          show_quoted: bool = False) -> int:
+          show_quoted: bool = False, precision: str | None = None) -> int:
     """Run the model over one document and print it; returns 1 when a ``--fail-on`` rule is broken.
 
     The terminal shows writer-voice flags (``show_quoted`` adds those inside attributed quotations);
@@ -33,7 +35,7 @@ def check(path: str, as_json: bool, model_dir: str | None, fail_on: list[str] | 
     from framing.modeling import FramingModel
     from framing.pipeline.gate import failures, parse_fail_on
 
-    model = FramingModel.from_pretrained(model_dir)
+    model = FramingModel.from_pretrained(model_dir, precision=precision)
     labels = model.config.labelset
     rules = [parse_fail_on(rule, labels) for rule in fail_on or []]
     result = model.predict(text)
@@ -50,13 +52,14 @@ def check(path: str, as_json: bool, model_dir: str | None, fail_on: list[str] | 
     return 1 if broken else 0
 
 
-def compare_drafts(old_path: str, new_path: str, as_json: bool, model_dir: str | None) -> int:
+def compare_drafts(old_path: str, new_path: str, as_json: bool, model_dir: str | None,
+                   precision: str | None = None) -> int:
     """Print the flags added and removed between two drafts."""
     old_text, new_text = read_document(old_path), read_document(new_path)
     from framing.modeling import FramingModel
     from framing.pipeline.gate import compare
 
-    model = FramingModel.from_pretrained(model_dir)
+    model = FramingModel.from_pretrained(model_dir, precision=precision)
     old, new = model.predict_many([old_text, new_text])
     added, removed = compare(old, new)
     if as_json:
@@ -72,16 +75,24 @@ def compare_drafts(old_path: str, new_path: str, as_json: bool, model_dir: str |
     return 0
 
 
-def evaluate(model_dir: str | None, specs: list[str], out: str, update_model: bool, int8: bool = False) -> int:
+def evaluate(model_dir: str | None, specs: list[str], out: str, update_model: bool, int8: bool = False,
+             precision: str | None = None) -> int:
     """Evaluate a model on annotated data and write the report folder; prints the headline table."""
     from framing.evaluation.evaluate import run_evaluation
     from framing.evaluation.report import summary_markdown
 
     metrics = run_evaluation(model_dir, specs, out, update_model,
-                             log=lambda line: print(line, file=sys.stderr, flush=True), quantize=int8)
+                             log=lambda line: print(line, file=sys.stderr, flush=True), quantize=int8,
+                             precision=precision)
     print(summary_markdown(metrics), end="")
     print(f"framing: report written to {out}/report.html", file=sys.stderr)
     return 0
+
+
+def add_precision(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--precision", choices=PRECISIONS, metavar="{" + ",".join(PRECISIONS) + "}",
+                   help=f"inference precision (default: ${PRECISION_ENV}, else auto: bf16 where the CPU runs it "
+                   "natively, fp32 elsewhere; int8 is for experiments)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", help="UTF-8 text file, or - for standard input")
     p.add_argument("--json", action="store_true", help="print DocumentResult.to_dict() as JSON")
     p.add_argument("--model", metavar="DIR", help="model folder (default: the shipped default model)")
+    add_precision(p)
     p.add_argument("--fail-on", action="append", metavar="LABEL[:THRESHOLD]",
                    help="exit 1 when LABEL is flagged (at or above THRESHOLD, if given); repeatable")
     p.add_argument("--compare", nargs=2, metavar=("OLD", "NEW"), help="show flags added and removed between drafts")
@@ -101,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "semeval2023:ARTICLES_DIR,SPANS.tsv, babe:FILE.csv, mbic:FILE.csv, jsonl:FILE.jsonl, "
                        "quotes:FILE.jsonl. Documents the model trained or tuned on are left out.")
     p.add_argument("--model", metavar="DIR", help="model folder (default: the shipped default model)")
+    add_precision(p)
     p.add_argument("--data", action="append", required=True, metavar="SPEC", help="annotated data; repeatable")
     p.add_argument("--out", required=True, metavar="DIR",
                    help="report folder: new, empty or an earlier report (replaced when complete)")
@@ -114,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="corpus files or folders, read in this order")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (new, or a run to continue)")
     p.add_argument("--model", metavar="DIR", help="model folder (default: the shipped default model)")
+    add_precision(p)
     p.add_argument("--batch-size", type=int, default=16, metavar="N", help="sentences per forward pass (default 16)")
     p.add_argument("--id-field", default="id", metavar="NAME", help="id column of table inputs (default id)")
     p.add_argument("--text-field", default="text", metavar="NAME", help="text column of table inputs (default text)")
@@ -166,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--model", metavar="DIR", help="model folder (default: the shipped default model)")
+    add_precision(p)
     p.add_argument("--max-chars", type=int, default=200_000, metavar="N",
                    help="longest text one request may send (default 200000); longer gets HTTP 413")
     return parser
@@ -179,11 +194,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("check needs either FILE or --compare OLD NEW")
     try:
         if args.command == "check" and args.compare:
-            return compare_drafts(*args.compare, args.json, args.model)
+            return compare_drafts(*args.compare, args.json, args.model, args.precision)
         if args.command == "check":
-            return check(args.file, args.json, args.model, args.fail_on, args.quoted)
+            return check(args.file, args.json, args.model, args.fail_on, args.quoted, args.precision)
         if args.command == "evaluate":
-            return evaluate(args.model, args.data, args.out, args.update_model, args.int8)
+            return evaluate(args.model, args.data, args.out, args.update_model, args.int8, args.precision)
         if args.command == "score":
             from framing.batch.score import score_cli
 
@@ -203,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             from framing.web.app import serve
 
-            serve(args.host, args.port, args.model, args.max_chars)
+            serve(args.host, args.port, args.model, args.max_chars, args.precision)
             return 0
     except FramingError as e:
         print(f"framing: error: {e}", file=sys.stderr)

@@ -39,6 +39,7 @@ from framing.evaluation.metrics import (
 )
 from framing.evaluation.phrases import PhraseDoc, phrase_section
 from framing.modeling import FramingModel
+from framing.nn import precision as precision_modes
 from framing.pipeline.results import DocumentResult
 from framing.pipeline.scores import DocumentScores
 
@@ -301,9 +302,12 @@ def model_sha256(folder: str | Path) -> str:
 
 
 def run_evaluation(model_dir: str | None, specs: Sequence[str], out: str | Path, update_model: bool = False,
-                   log=print, quantize: bool = False) -> dict:
+                   log=print, quantize: bool = False, precision: str | None = None) -> dict:
     """Load the model and every data SPEC (failing before any scoring on bad data), evaluate, and
-    write the report folder ``out``; with ``update_model`` the model card gets the headline table."""
+    write the report folder ``out``; with ``update_model`` the model card gets the headline table.
+
+    ``precision`` is the inference mode (:mod:`framing.nn.precision`; ``quantize=True`` is ``"int8"``);
+    the mode used is recorded in ``metrics.json`` as ``model.precision``."""
     import datetime
 
     from framing import __version__
@@ -314,10 +318,12 @@ def run_evaluation(model_dir: str | None, specs: Sequence[str], out: str | Path,
 
     folder = Path(model_dir) if model_dir else default_model_dir()
     check_report_folder(out)  # before any work: a folder we did not write is refused, never emptied
-    if quantize and update_model:
+    if quantize:
+        precision = "int8"
+    if update_model and precision is not None and precision_modes.requested(precision) == "int8":
         raise UsageError("--int8 measures the int8 variant; the model card's headline is the fp32 model's, "
                          "so --int8 and --update-model cannot be combined")
-    model = FramingModel.from_pretrained(folder, quantize=quantize)
+    model = FramingModel.from_pretrained(folder, precision=precision)
     golds = [load_gold(spec, model.config.labelset) for spec in specs]
     seen = {f for prints in model.seen.values() for f in prints}
     golds = [exclude_seen(g, seen) for g in golds]
@@ -332,7 +338,8 @@ def run_evaluation(model_dir: str | None, specs: Sequence[str], out: str | Path,
     for g in golds:
         log(f"framing: scoring {g.spec}: {len(g.documents)} documents ({g.excluded} seen in training, left out)")
     metrics = {"model": {"path": str(folder), "sha256": model_sha256(folder),
-                         "labels": model.config.labelset.to_dict(), "int8": quantize},
+                         "labels": model.config.labelset.to_dict(), "precision": model.precision,
+                         "int8": model.precision == "int8"},
                "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                "framing_version": __version__,
                "data": [{"spec": g.spec, "format": g.format, "files": g.file_hashes, "documents": len(g.documents),
@@ -340,7 +347,7 @@ def run_evaluation(model_dir: str | None, specs: Sequence[str], out: str | Path,
                **evaluate(model, golds, lexicon)}
     write_report(metrics, out)
     if update_model:
-        model.config.evaluation = {"created": metrics["created"], "data": metrics["data"],
+        model.config.evaluation = {"created": metrics["created"], "precision": model.precision, "data": metrics["data"],
                                    "headline": headline(metrics)}
         model.save_pretrained(folder)
     return metrics

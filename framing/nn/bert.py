@@ -81,8 +81,11 @@ class BertEncoder(nn.Module):
         # padded positions hold garbage; zero them so every head can pool without caring
         return EncoderOutput(x * attention_mask.unsqueeze(-1).to(x.dtype))
 
-    def load_bert_state(self, state: dict[str, torch.Tensor]) -> None:
-        """Load weights named as in a Hugging Face ``BertModel`` checkpoint (no ``bert.`` prefix)."""
+    def load_bert_state(self, state: dict[str, torch.Tensor], assign: bool = False) -> None:
+        """Load weights named as in a Hugging Face ``BertModel`` checkpoint (no ``bert.`` prefix).
+
+        ``assign=True`` makes the given tensors the parameters (no copy), which also works for an encoder
+        built on the ``meta`` device (no random initialisation: a faster cold start)."""
         own = {
             "word_embeddings.weight": state["embeddings.word_embeddings.weight"],
             "position_embeddings.weight": state["embeddings.position_embeddings.weight"],
@@ -100,7 +103,7 @@ class BertEncoder(nn.Module):
                 own[q + f"intermediate.{part}"] = state[p + f"intermediate.dense.{part}"]
                 own[q + f"output.{part}"] = state[p + f"output.dense.{part}"]
                 own[q + f"output_norm.{part}"] = state[p + f"output.LayerNorm.{part}"]
-        self.load_state_dict(own)
+        self.load_state_dict(own, assign=assign)
 
 
 def quantize(encoder: BertEncoder) -> nn.Module:

@@ -377,8 +377,10 @@ def create_app(model: FramingModel, max_chars: int = DEFAULT_MAX_CHARS,
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, model_dir: str | None = None,
-          max_chars: int = DEFAULT_MAX_CHARS) -> None:
-    """Load the model once and serve the app until interrupted (loopback only unless ``host`` says otherwise)."""
+          max_chars: int = DEFAULT_MAX_CHARS, precision: str | None = None) -> None:
+    """Load the model once and serve the app until interrupted (loopback only unless ``host`` says otherwise).
+
+    ``precision``: the inference mode (:mod:`framing.nn.precision`; default ``$FRAMING_PRECISION``, else auto)."""
     import uvicorn
 
     from framing.errors import UsageError
@@ -387,7 +389,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, model_dir: str | None = Non
         raise UsageError(f"--port must be between 0 and 65535, got {port}")
     if max_chars < 1:
         raise UsageError(f"--max-chars must be at least 1, got {max_chars}")
-    model = FramingModel.from_pretrained(model_dir)
+    model = FramingModel.from_pretrained(model_dir, precision=precision)
     model.score_many(["Warm-up."])  # the first call pays for lazy set-up; keep it off a user's request
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     try:  # bind first, so that the address printed is the one listening (--port 0 picks a free port)
@@ -399,8 +401,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, model_dir: str | None = Non
     port = sock.getsockname()[1]
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"framing: warning: serving on {host}, reachable from other machines; the app has no login")
-    print(f"framing: serving on http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl-C stops)",
-          flush=True)
+    print(f"framing: serving on http://{'[' + host + ']' if ':' in host else host}:{port}/ "
+          f"({model.precision} precision; Ctrl-C stops)", flush=True)
     loopback = {"127.0.0.1", "localhost", "::1"}
     allowed = loopback | {host.lower()} if host in loopback else None  # a page on another site cannot rebind
     server = uvicorn.Server(uvicorn.Config(create_app(model, max_chars, allowed), log_level="warning"))

@@ -1,0 +1,150 @@
+"""The numeric precision inference runs in: ``fp32``, ``bf16`` or ``int8``, chosen in this one place.
+
+``auto`` (the default) picks ``bf16`` where the CPU multiplies bf16 matrices natively (oneDNN reports
+bf16 support: AVX-512 BF16 or AMX), else ``fp32``. ``int8`` (dynamic quantisation of the encoder's
+linear layers) is never chosen automatically: it moved dev figures by up to 2.3 points, over the
+0.5-point rule (``docs/benchmarks.md``). A mode is forced with ``precision=`` (``--precision`` on the
+command line) or the ``FRAMING_PRECISION`` environment variable, the argument winning.
+
+In ``bf16`` the encoder's layers but the last run in bf16: their linear layers hold bf16 weights and
+each layer's forward enters ``torch.autocast`` itself, so the mode holds in every thread that runs it
+(autocast is thread-local: a context entered by the caller would not reach ``score_many``'s worker
+threads). The embeddings, the last layer (which the span tagger reads; see :data:`BF16_FP32_LAYERS`)
+and every head run in fp32.
+
+This module imports torch only inside its functions, so that ``framing --help`` stays fast.
+
+Example:
+    >>> resolve("fp32"), resolve("auto", bf16_supported=True), resolve("auto", bf16_supported=False)
+    ('fp32', 'bf16', 'fp32')
+    >>> resolve("bf16", bf16_supported=False)  # forced: runs (emulated, slowly) even without native support
+    'bf16'
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from framing.errors import UsageError
+
+ENV_VAR = "FRAMING_PRECISION"
+MODES = ("fp32", "bf16", "int8")
+CHOICES = ("auto", *MODES)
+AUTO_MODES = ("fp32", "bf16")  # what auto may choose: the modes that met the accuracy rule
+CPUINFO = "/proc/cpuinfo"
+
+
+def cpu_flags(path: str = CPUINFO) -> set[str]:
+    """The CPU's feature flags from ``/proc/cpuinfo`` (empty where there is no such file)."""
+    try:
+        with open(path, encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.partition(":")[2].split())
+    except OSError:
+        pass
+    return set()
+
+
+@lru_cache(maxsize=1)
+def native_bf16() -> bool:
+    """Whether this CPU runs bf16 matrix products natively (oneDNN's own check; ``/proc/cpuinfo`` if torch
+    cannot say)."""
+    import torch
+
+    try:
+        return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return bool({"avx512_bf16", "amx_bf16"} & cpu_flags())
+
+
+def requested(mode: str | None = None) -> str:
+    """The mode asked for: ``mode``, else ``$FRAMING_PRECISION``, else ``auto``; checked against :data:`CHOICES`."""
+    source = "precision"
+    if mode is None:
+        mode, source = os.environ.get(ENV_VAR) or "auto", ENV_VAR
+    value = mode.strip().lower()
+    if value not in CHOICES:
+        raise UsageError(f"{source}={mode!r}: not a precision mode; choose one of {', '.join(CHOICES)}")
+    return value
+
+
+def resolve(mode: str | None = None, bf16_supported: bool | None = None) -> str:
+    """The mode to run: the forced one, or for ``auto`` bf16 where the CPU supports it natively, else fp32."""
+    value = requested(mode)
+    if value != "auto":
+        return value
+    supported = native_bf16() if bf16_supported is None else bf16_supported
+    return "bf16" if supported and "bf16" in AUTO_MODES else "fp32"
+
+
+# Encoder layers that stay fp32 in the bf16 mode. With all six in bf16, FLAG_WAVING span F1 moved by -0.54 points
+# on PTC dev (5 of 57,798 word units crossed its threshold), just over the 0.5-point rule; with the last layer, the
+# one the span tagger reads, in fp32 every dev figure stayed within 0.30 points (docs/benchmarks.md).
+BF16_FP32_LAYERS = (-1,)
+
+
+def apply(network, mode: str, fp32_layers: tuple[int, ...] = BF16_FP32_LAYERS):
+    """Put ``network``'s encoder into ``mode`` (in place; returns ``network``). ``fp32`` leaves it as it is.
+
+    ``bf16`` wraps each encoder layer but ``fp32_layers`` in :class:`Bf16Layer`; ``int8`` quantises the
+    encoder's linear layers (:func:`framing.nn.bert.quantize`).
+    """
+    if mode == "bf16":
+        layers = network.encoder.layers
+        keep = {i % len(layers) for i in fp32_layers}
+        for i in range(len(layers)):
+            if i not in keep:
+                layers[i] = _bf16_layer_class()(layers[i])
+    elif mode == "int8":
+        from framing.nn.bert import quantize
+
+        network.encoder = quantize(network.encoder)
+    elif mode != "fp32":
+        raise UsageError(f"not a precision mode to run: {mode!r}; choose one of {', '.join(MODES)}")
+    return network
+
+
+def mode_of(network) -> str:
+    """The precision a network's encoder runs in (as set by :func:`apply`)."""
+    import torch
+
+    layers = network.encoder.layers
+    if any(isinstance(layer, _bf16_layer_class()) for layer in layers):
+        return "bf16"
+    qkv = layers[0].qkv
+    return "int8" if callable(getattr(qkv, "weight", None)) and qkv.weight().dtype == torch.qint8 else "fp32"
+
+
+@lru_cache(maxsize=1)
+def _bf16_layer_class():
+    import torch
+    from torch import nn
+
+    class Bf16Layer(nn.Module):
+        """An encoder layer whose linear layers hold bf16 weights and whose forward runs under autocast.
+
+        Autocast is entered here, in whatever thread runs the layer; LayerNorms keep fp32 weights, and the
+        output is cast back to fp32, so the next layer, the heads and ``.numpy()`` see fp32 as in fp32 mode.
+        """
+
+        def __init__(self, layer: nn.Module) -> None:
+            super().__init__()
+            self.layer = layer
+            for module in layer.modules():
+                if isinstance(module, nn.Linear):
+                    module.to(torch.bfloat16)
+
+        def forward(self, x: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                return self.layer(x, keep).float()
+
+    return Bf16Layer
+
+
+def __getattr__(name: str):
+    # the class needs torch, so it is built on first use
+    if name == "Bf16Layer":
+        return _bf16_layer_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
