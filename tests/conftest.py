@@ -28,3 +28,11 @@ def tiny_model_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("tiny-model")
     model.save_pretrained(folder)
     return folder
+
+
+@pytest.fixture(scope="module")
+def model(tiny_model_dir):
+    """The tiny model, loaded for inference once per test module (a module may define its own ``model``)."""
+    from framing.modeling import FramingModel
+
+    return FramingModel.from_pretrained(tiny_model_dir)

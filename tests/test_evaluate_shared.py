@@ -38,11 +38,13 @@ def test_evaluate_default_model_on_samples(shared_data, tmp_path, capsys):
     m = json.loads((out / "metrics.json").read_text())
     ptc_set, babe_set = m["datasets"].values()
     assert ptc_set["documents"] == 4 and ptc_set["excluded_seen_in_training"] == 0
-    si = ptc_set["spans"]["span_identification"]
-    assert 0 < si["value"] < 1 and si["ci95"][0] <= si["value"] <= si["ci95"][1]
+    # the default model ships no PTC technique label (none passed the news precision rule): no span figures
+    assert "spans" not in ptc_set
+    bias = babe_set["sentences"]["labels"]["BIASED"]["tuned"]["macro_f1"]
+    assert 0.5 < bias["value"] < 1 and bias["ci95"][0] <= bias["value"] <= bias["ci95"][1]
     # BABE rows the default model trained or tuned on are left out, and counted
     assert babe_set["excluded_seen_in_training"] > 100
     with open(babe, encoding="utf-8", newline="") as f:
         usable = sum(r["label_bias"] in ("Biased", "Non-biased") for r in csv.DictReader(f, delimiter=";"))
     assert babe_set["documents"] + babe_set["excluded_seen_in_training"] == usable
-    assert "span identification F1" in capsys.readouterr().out
+    assert "BIASED sentence macro-F1" in capsys.readouterr().out

@@ -10,15 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from framing.cli.main import build_parser
-from framing.modeling import FramingModel
 from framing.web.app import SENSITIVITY_STEP, STATIC, background_server, create_app
 
 TEXT = 'The regime thugs attacked the town. Russian "peacekeepers" left the region. Prices rose slightly in May.'
-
-
-@pytest.fixture(scope="module")
-def model(tiny_model_dir):
-    return FramingModel.from_pretrained(tiny_model_dir)
 
 
 @pytest.fixture(scope="module")

@@ -9,14 +9,13 @@ Example:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from framing.errors import DataError, FramingError
-from framing.guards import load_json
+from framing.data.jsonlines import read_json_lines
+from framing.errors import FramingError
 
 
 class AnnotationFormatError(FramingError, ValueError):
@@ -83,20 +82,11 @@ class Imported:
 
 
 def _json_lines(path: Path, problems: list[Problem]) -> Iterator[tuple[str, object]]:
-    with open(path, encoding="utf-8-sig") as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{lineno}"
-            try:
-                record = load_json(line, where)
-            except json.JSONDecodeError as e:
-                problems.append(Problem(where, f"not valid JSON ({e.msg})"))
-                continue
-            except DataError as e:
-                problems.append(Problem(where, str(e).removeprefix(f"{where}: ")))
-                continue
-            yield where, record
+    def problem(where: str, reason: str) -> None:
+        problems.append(Problem(where, reason))
+
+    for lineno, value in read_json_lines(path, on_error=problem, encoding="utf-8-sig"):
+        yield f"{path}:{lineno}", value
 
 
 def _json_objects(path: Path, text_keys: tuple[str, ...], problems: list[Problem]) -> Iterator[tuple[str, dict, str]]:

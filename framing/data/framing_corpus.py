@@ -19,10 +19,10 @@ Example:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from framing.data.jsonlines import read_json_lines
 from framing.data.quote_corpus import load_documents
 from framing.data.shared_corpora import sha256_text
 from framing.errors import FramingError
@@ -92,22 +92,13 @@ def read_records(path: str | Path) -> list[tuple[int, dict]]:
     if not path.is_file():
         raise FramingCorpusError(f"{path}: no such file")
     rows = []
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise FramingCorpusError(f"{path}:{lineno}: not valid JSON ({e.msg})") from None
-            if not isinstance(row, dict):
-                raise FramingCorpusError(f"{path}:{lineno}: each line must be a JSON object")
-            missing = [k for k in FIELDS if k not in row]
-            if missing:
-                raise FramingCorpusError(f"{path}:{lineno}: missing field(s) {', '.join(missing)}")
-            if row["genre"] not in GENRES:
-                raise FramingCorpusError(f"{path}:{lineno}: genre must be one of {', '.join(GENRES)}")
-            rows.append((lineno, row))
+    for lineno, row in read_json_lines(path, FramingCorpusError, objects=True):
+        missing = [k for k in FIELDS if k not in row]
+        if missing:
+            raise FramingCorpusError(f"{path}:{lineno}: missing field(s) {', '.join(missing)}")
+        if row["genre"] not in GENRES:
+            raise FramingCorpusError(f"{path}:{lineno}: genre must be one of {', '.join(GENRES)}")
+        rows.append((lineno, row))
     return rows
 
 

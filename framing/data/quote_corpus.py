@@ -11,10 +11,10 @@ Example:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from framing.data.jsonlines import read_json_lines
 from framing.data.shared_corpora import read_allsides, read_ptc_articles, read_semeval2023_test_articles, sha256_text
 from framing.errors import FramingError
 
@@ -62,21 +62,14 @@ def load_quote_corpus(path: str | Path) -> list[QuoteRecord]:
     """Read stand-off quote labels and re-attach each document's text, checking hash and offsets."""
     path = Path(path)
     rows = []
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise QuoteCorpusError(f"{path}:{lineno}: not valid JSON ({e.msg})") from None
-            missing = [k for k in FIELDS if k not in row]
-            if missing:
-                raise QuoteCorpusError(f"{path}:{lineno}: missing field(s) {', '.join(missing)}")
-            if row["label"] not in QUOTE_LABELS:
-                raise QuoteCorpusError(
-                    f"{path}:{lineno}: unknown label {row['label']!r}, expected one of {', '.join(QUOTE_LABELS)}")
-            rows.append((lineno, row))
+    for lineno, row in read_json_lines(path, QuoteCorpusError, objects=True):
+        missing = [k for k in FIELDS if k not in row]
+        if missing:
+            raise QuoteCorpusError(f"{path}:{lineno}: missing field(s) {', '.join(missing)}")
+        if row["label"] not in QUOTE_LABELS:
+            raise QuoteCorpusError(
+                f"{path}:{lineno}: unknown label {row['label']!r}, expected one of {', '.join(QUOTE_LABELS)}")
+        rows.append((lineno, row))
     docs = load_documents({row["corpus"] for _, row in rows})
     records = []
     for lineno, row in rows:

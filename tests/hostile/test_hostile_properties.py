@@ -10,7 +10,6 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from framing.modeling import FramingModel
 from framing.web.app import STATIC, create_app
 
 # any code point but lone surrogates (the API refuses those with a 422, tested elsewhere), weighted towards
@@ -18,11 +17,6 @@ from framing.web.app import STATIC, create_app
 TEXT = st.text(st.one_of(st.characters(blacklist_categories=("Cs",)),
                          st.sampled_from(list("\U0001F600\U0001F1FA\u0301\u200b\u201c\u201d\"' \n.\u00ab\u00bb"))),
                min_size=1, max_size=80).map(lambda t: "Word " + t + " end.")
-
-
-@pytest.fixture(scope="module")
-def model(tiny_model_dir):
-    return FramingModel.from_pretrained(tiny_model_dir)
 
 
 @pytest.fixture(scope="module")

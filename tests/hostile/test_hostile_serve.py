@@ -12,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from framing import guards
-from framing.modeling import FramingModel
 from framing.web.app import background_server, create_app
 
 CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -42,11 +41,6 @@ def docx_bytes(body: bytes, prolog: bytes = b"") -> bytes:
 
 def para(text: str) -> bytes:
     return f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>".encode()
-
-
-@pytest.fixture(scope="module")
-def model(tiny_model_dir):
-    return FramingModel.from_pretrained(tiny_model_dir)
 
 
 @pytest.fixture(scope="module")
