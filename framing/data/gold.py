@@ -271,11 +271,11 @@ def load_gold(spec: str, labelset: LabelSet) -> GoldSet:
 
     Example:
         >>> from framing.labels import DEFAULT_LABELSET
-        >>> load_gold("csv:x.csv", DEFAULT_LABELSET)
+        >>> load_gold("conll:x.txt", DEFAULT_LABELSET)
         Traceback (most recent call last):
         ...
-        framing.data.gold.GoldDataError: csv:x.csv: unknown data format 'csv'; write FORMAT:PATH with FORMAT one of \
-ptc, semeval2023, babe, mbic, quotes, framing, jsonl, labelstudio, doccano, standoff, csv
+        framing.data.gold.GoldDataError: conll:x.txt: unknown data format 'conll'; write FORMAT:PATH with FORMAT one \
+of ptc, semeval2023, babe, mbic, quotes, framing, jsonl, labelstudio, doccano, standoff, csv
     """
     fmt, paths = parse_spec(spec)
     docs = READERS[fmt](paths, labelset)

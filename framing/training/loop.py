@@ -82,7 +82,10 @@ def epoch_plan(data: dict[str, list], opts: LoopOptions, epoch: int) -> list[tup
     """The shuffled (task, example indices) batches of one epoch, the same whenever it is rebuilt.
 
     Example:
-        >>> plan = epoch_plan({"tag": ["a", "bb", "c"], "sent": ["dd"]}, LoopOptions(batch_size=2), 0)
+        >>> from framing.training.examples import SentenceExample, TagExample
+        >>> data = {"tag": [TagExample("a", []), TagExample("bb", []), TagExample("c", [])],
+        ...         "sent": [SentenceExample("dd", 1.0)]}
+        >>> plan = epoch_plan(data, LoopOptions(batch_size=2), 0)
         >>> sorted((task, len(b)) for task, b in plan)
         [('sent', 1), ('tag', 1), ('tag', 2)]
     """

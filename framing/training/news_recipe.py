@@ -9,8 +9,8 @@ are held back as the **tune** split: it picks the epoch and every span threshold
 writer voice). The news dev split is never trained or tuned on.
 
 Example:
-    >>> fit_split("allsides:egyQ7UPYlvuNRhLw")
-    'fit'
+    >>> fit_split("allsides:egyQ7UPYlvuNRhLw"), fit_split("allsides:1dYWynHQF40Bm3VW")
+    ('tune', 'fit')
 """
 
 from __future__ import annotations
