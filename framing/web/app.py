@@ -31,12 +31,20 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field
 
 from framing import __version__, guards
 from framing.errors import DataError, TooLargeError
 from framing.modeling import FramingModel
 from framing.pipeline.scores import DocumentScores
+from framing.web.schemas import (  # noqa: F401  (SpanOut, SentenceOut: the API's schema, importable from here)
+    AnalyzeRequest,
+    DocumentResultOut,
+    ExtractOut,
+    LabelOut,
+    LabelsOut,
+    SentenceOut,
+    SpanOut,
+)
 
 STATIC = Path(__file__).resolve().parent / "static"
 DEFAULT_MAX_CHARS = 200_000
@@ -53,56 +61,6 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 _RAW_SECURITY_HEADERS = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
-
-
-class AnalyzeRequest(BaseModel):
-    text: str = Field(description="the draft, as plain text")
-    sensitivity: float = Field(0.0, ge=-1.0, le=1.0,
-                               description="-1 (fewer, surer flags) to 1 (more flags); 0 uses the tuned thresholds")
-
-
-class SpanOut(BaseModel):
-    start: int = Field(description="character offset into the text (Python str offsets)")
-    end: int = Field(description="end offset, exclusive")
-    text: str
-    label: str
-    score: float
-    sentence: int = Field(description="index into sentences")
-    voice: str = Field("writer", description="'writer' (the writer's own words) or 'quoted' (inside an "
-                       "attributed quotation)")
-
-
-class SentenceOut(BaseModel):
-    start: int
-    end: int
-    text: str
-    bias: float = Field(description="probability that the sentence reads as biased")
-    biased: bool
-    labels: list[str] = Field(description="the span labels flagged inside the sentence")
-    sentence_scores: dict[str, float] = Field(description="probability of every sentence label")
-    sentence_labels: list[str] = Field(description="the sentence labels at or above their thresholds")
-
-
-class DocumentResultOut(BaseModel):
-    sentences: list[SentenceOut]
-    spans: list[SpanOut]
-    thresholds: dict[str, float] = Field(description="the thresholds the flags were decided at")
-
-
-class LabelOut(BaseModel):
-    name: str
-    description: str
-    threshold: float
-
-
-class LabelsOut(BaseModel):
-    span_labels: list[LabelOut]
-    sentence_labels: list[LabelOut]
-    version: str
-
-
-class ExtractOut(BaseModel):
-    text: str
 
 
 class Analyzer:
