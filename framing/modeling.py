@@ -41,6 +41,7 @@ CARD_NAME = "README.md"
 # Fingerprints (framing.data.gold.fingerprint) of the documents a model was trained or tuned on, so that
 # evaluation can leave them out.
 SEEN_NAME = "seen_documents.json"
+SENSITIVITY_STEP = 0.25  # threshold shift per unit of sensitivity
 
 
 def default_model_dir() -> Path:
@@ -302,6 +303,17 @@ class FramingModel:
     def predict_many(self, texts: Sequence[str], batch_size: int = 32) -> list[DocumentResult]:
         """Find framing devices in many documents, batching sentences across documents by length."""
         return [self.decode(s) for s in self.score_many(texts, batch_size=batch_size)]
+
+    def thresholds_at(self, sensitivity: float = 0.0) -> dict[str, float]:
+        """The thresholds at a sensitivity in [-1, 1] (the page's slider, ``framing check --sensitivity``):
+        every threshold moves by ``SENSITIVITY_STEP`` per unit, down for more flags, kept within [0.02, 0.98].
+
+        Example:
+            >>> FramingModel.from_pretrained().thresholds_at(1.0)["BIASED"]  # doctest: +SKIP
+            0.25
+        """
+        shift = SENSITIVITY_STEP * sensitivity
+        return {k: round(min(0.98, max(0.02, v - shift)), 4) for k, v in self.config.thresholds.items()}
 
     def decode(self, scores: DocumentScores, thresholds: dict[str, float] | None = None) -> DocumentResult:
         """Flags of scored document at the model's thresholds (or at ``thresholds``)."""

@@ -134,10 +134,10 @@ def test_a_bug_keeps_its_traceback_while_bad_input_gets_one_line(tiny_model_dir,
     article = tmp_path / "a.txt"
     article.write_text(LOADED, encoding="utf-8")
 
-    def broken(self, text):
+    def broken(self, scores, thresholds=None):
         raise ValueError("a bug inside the model")
 
-    monkeypatch.setattr(FramingModel, "predict", broken)
+    monkeypatch.setattr(FramingModel, "decode", broken)
     assert main(["check", str(article), "--model", str(tiny_model_dir)]) == 70
     err = capsys.readouterr().err
     assert "Traceback" in err and "ValueError: a bug inside the model" in err
@@ -146,3 +146,22 @@ def test_a_bug_keeps_its_traceback_while_bad_input_gets_one_line(tiny_model_dir,
     assert main(["check", str(empty), "--model", str(tiny_model_dir)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"framing: error: {empty}:") and err.count("\n") == 1
+
+
+def test_check_sensitivity_uses_the_pages_thresholds(tiny_model_dir, tmp_path, capsys):
+    """framing check --sensitivity decodes at the same thresholds the page's slider gives (one library function)."""
+    from framing.modeling import FramingModel
+    from framing.web.app import Analyzer
+
+    article = tmp_path / "a.txt"
+    article.write_text(LOADED, encoding="utf-8")
+    model = FramingModel.from_pretrained(tiny_model_dir)
+    for sensitivity in (-1.0, 0.0, 1.0):
+        assert main(["check", str(article), "--model", str(tiny_model_dir), "--json",
+                     "--sensitivity", str(sensitivity)]) == 0
+        printed = json.loads(capsys.readouterr().out)
+        page = Analyzer(model).analyze(LOADED, sensitivity)
+        assert printed["spans"] == page["spans"] and printed["sentences"] == page["sentences"]
+    with pytest.raises(SystemExit) as e:
+        main(["check", str(article), "--sensitivity", "2"])
+    assert e.value.code == 2 and "--sensitivity: 2 is outside -1 to 1" in capsys.readouterr().err

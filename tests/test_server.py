@@ -10,7 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from framing.cli.main import build_parser
-from framing.web.app import SENSITIVITY_STEP, STATIC, background_server, create_app
+from framing.modeling import SENSITIVITY_STEP
+from framing.web.app import STATIC, background_server, create_app
 
 TEXT = 'The regime thugs attacked the town. Russian "peacekeepers" left the region. Prices rose slightly in May.'
 

@@ -24,7 +24,7 @@ from framing.nn.precision import ENV_VAR as PRECISION_ENV
 
 
 def check(path: str, as_json: bool, model_dir: str | None, fail_on: list[str] | None = None,
-          show_quoted: bool = False, precision: str | None = None) -> int:
+          show_quoted: bool = False, precision: str | None = None, sensitivity: float = 0.0) -> int:
     """Run the model over one document and print it; returns 1 when a ``--fail-on`` rule is broken.
 
     The terminal shows writer-voice flags (``show_quoted`` adds those inside attributed quotations);
@@ -38,7 +38,7 @@ def check(path: str, as_json: bool, model_dir: str | None, fail_on: list[str] | 
     model = FramingModel.from_pretrained(model_dir, precision=precision)
     labels = model.config.labelset
     rules = [parse_fail_on(rule, labels) for rule in fail_on or []]
-    result = model.predict(text)
+    result = model.decode(model.score_many([text])[0], model.thresholds_at(sensitivity))
     if as_json:
         json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -89,6 +89,16 @@ def evaluate(model_dir: str | None, specs: list[str], out: str, update_model: bo
     return 0
 
 
+def _sensitivity(value: str) -> float:
+    try:
+        s = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not -1.0 <= s <= 1.0:
+        raise argparse.ArgumentTypeError(f"{value} is outside -1 to 1")
+    return s
+
+
 def add_precision(p: argparse.ArgumentParser) -> None:
     p.add_argument("--precision", choices=PRECISIONS, metavar="{" + ",".join(PRECISIONS) + "}",
                    help=f"inference precision (default: ${PRECISION_ENV}, else auto: bf16 where the CPU runs it "
@@ -98,21 +108,24 @@ def add_precision(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="framing", description="Mark framing devices in news articles.")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("check", help="flag framing devices in one article")
+    with_model = argparse.ArgumentParser(add_help=False)  # the one --model, shared by every command that loads one
+    with_model.add_argument("--model", metavar="DIR", help="model folder (default: the shipped default model)")
+    p = sub.add_parser("check", parents=[with_model], help="flag framing devices in one article")
     p.add_argument("file", nargs="?", help="UTF-8 text file, or - for standard input")
     p.add_argument("--json", action="store_true", help="print DocumentResult.to_dict() as JSON")
-    p.add_argument("--model", metavar="DIR", help="model folder (default: the shipped default model)")
     add_precision(p)
     p.add_argument("--fail-on", action="append", metavar="LABEL[:THRESHOLD]",
                    help="exit 1 when LABEL is flagged (at or above THRESHOLD, if given); repeatable")
     p.add_argument("--compare", nargs=2, metavar=("OLD", "NEW"), help="show flags added and removed between drafts")
+    p.add_argument("--sensitivity", type=_sensitivity, default=0.0, metavar="S",
+                   help="-1 (only the surest flags) to 1 (more flags, more false alarms); 0 is the tuned thresholds; "
+                        "the same scale as the page's slider")
     p.add_argument("--quoted", action="store_true",
                    help="also show flags inside attributed quotations (the writer's own words are shown by default)")
-    p = sub.add_parser("evaluate", help="measure a model on annotated data and write a report",
+    p = sub.add_parser("evaluate", parents=[with_model], help="measure a model on annotated data and write a report",
                        description="Formats (SPEC = FORMAT:PATH): ptc:ARTICLES_DIR,LABELS.tsv, "
                        "semeval2023:ARTICLES_DIR,SPANS.tsv, babe:FILE.csv, mbic:FILE.csv, jsonl:FILE.jsonl, "
                        "quotes:FILE.jsonl. Documents the model trained or tuned on are left out.")
-    p.add_argument("--model", metavar="DIR", help="model folder (default: the shipped default model)")
     add_precision(p)
     p.add_argument("--data", action="append", required=True, metavar="SPEC", help="annotated data; repeatable")
     p.add_argument("--out", required=True, metavar="DIR",
@@ -120,13 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--update-model", action="store_true",
                    help="also write the headline figures into the model's config and model card")
     p.add_argument("--int8", action="store_true", help="evaluate the int8 variant (FramingModel(quantize=True))")
-    p = sub.add_parser("score", help="score a whole corpus into documents/sentences/spans/errors tables",
+    p = sub.add_parser("score", parents=[with_model],
+                       help="score a whole corpus into documents/sentences/spans/errors tables",
                        description="INPUT: a folder of .txt/.md/.html files, .jsonl/.csv/.parquet files with an id "
                        "and a text column (other columns are kept as metadata), or a datasets save_to_disk folder. "
                        "Rerun the same command after an interruption to continue where it stopped.")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="corpus files or folders, read in this order")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (new, or a run to continue)")
-    p.add_argument("--model", metavar="DIR", help="model folder (default: the shipped default model)")
     add_precision(p)
     p.add_argument("--batch-size", type=int, default=16, metavar="N", help="sentences per forward pass (default 16)")
     p.add_argument("--id-field", default="id", metavar="NAME", help="id column of table inputs (default id)")
@@ -168,18 +181,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=16, metavar="N", help="sentences per batch (default 16)")
     p.add_argument("--lr", type=float, default=1e-3, help="peak learning rate (default 0.001)")
     p.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
-    p = sub.add_parser("suggest", help="pick the sentences a model is least sure about, as Label Studio tasks")
+    p = sub.add_parser("suggest", parents=[with_model],
+                       help="pick the sentences a model is least sure about, as Label Studio tasks")
     p.add_argument("corpus", nargs="+", metavar="CORPUS", help="as for framing score: a folder or .jsonl/.csv/.parquet")
-    p.add_argument("--model", metavar="DIR", help="model folder (default: the shipped default model)")
     p.add_argument("--n", type=int, default=200, help="how many sentences (default 200)")
     p.add_argument("--per-document", type=int, default=3, metavar="N", help="at most N per document (default 3)")
     p.add_argument("--out", required=True, metavar="FILE", help="Label Studio import file (JSON)")
     p.add_argument("--id-field", default="id", metavar="NAME", help="id column of table inputs (default id)")
     p.add_argument("--text-field", default="text", metavar="NAME", help="text column of table inputs (default text)")
-    p = sub.add_parser("serve", help="the draft-check web page and JSON API (loopback only by default)")
+    p = sub.add_parser("serve", parents=[with_model],
+                       help="the draft-check web page and JSON API (loopback only by default)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    p.add_argument("--model", metavar="DIR", help="model folder (default: the shipped default model)")
     add_precision(p)
     p.add_argument("--max-chars", type=int, default=200_000, metavar="N",
                    help="longest text one request may send (default 200000); longer gets HTTP 413")
@@ -196,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check" and args.compare:
             return compare_drafts(*args.compare, args.json, args.model, args.precision)
         if args.command == "check":
-            return check(args.file, args.json, args.model, args.fail_on, args.quoted, args.precision)
+            return check(args.file, args.json, args.model, args.fail_on, args.quoted, args.precision,
+                         args.sensitivity)
         if args.command == "evaluate":
             return evaluate(args.model, args.data, args.out, args.update_model, args.int8, args.precision)
         if args.command == "score":

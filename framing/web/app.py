@@ -51,7 +51,6 @@ DEFAULT_MAX_CHARS = 200_000
 MAX_DOCX_BYTES = 10_000_000
 # Sensitivity moves every threshold by this much per unit: +1 flags what scores 0.25 below
 # the tuned threshold, -1 only what scores 0.25 above it.
-SENSITIVITY_STEP = 0.25
 # Content Security Policy: the page loads only its own assets, so injected markup could not run
 # even if some text were ever inserted as HTML.
 SECURITY_HEADERS = {
@@ -81,8 +80,7 @@ class Analyzer:
         threading.Thread(target=self._work, name="framing-scorer", daemon=True).start()
 
     def thresholds(self, sensitivity: float) -> dict[str, float]:
-        shift = SENSITIVITY_STEP * sensitivity
-        return {k: round(min(0.98, max(0.02, v - shift)), 4) for k, v in self.model.config.thresholds.items()}
+        return self.model.thresholds_at(sensitivity)
 
     def analyze(self, text: str, sensitivity: float = 0.0) -> dict:
         thresholds = self.thresholds(sensitivity)
