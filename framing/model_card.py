@@ -93,11 +93,24 @@ def render_card(config: FramingConfig) -> str:
                   "", "Rule baseline, SCARE vs rest (rows gold, columns predicted):", "",
                   _table([["not SCARE", *cv["rule_confusion_scare_vs_rest"][0]],
                           ["SCARE", *cv["rule_confusion_scare_vs_rest"][1]]], ["", "not SCARE", "SCARE"])]
+    if "precision" in m:
+        parts += _precision_section(m["precision"])
     if "int8" in m:
         parts += _int8_section(m["int8"])
     if config.training:
         parts += ["", "## Training", "", "```json", json.dumps(config.training, indent=2), "```"]
     return "\n".join(parts) + "\n"
+
+
+def _precision_section(p: dict) -> list[str]:
+    """fp32 against each faster inference mode (``scripts/precision_table.py``), figure by figure."""
+    modes = list(p["worst"])
+    header = ["figure", "data", "fp32"] + [c for m in modes for c in (m, "change (points)")]
+    rows = [[r["figure"], f"`{r['data']}`", _fmt(r["fp32"])]
+            + [c for m in modes for c in (_fmt(r[m]), f"{100 * (r[m] - r['fp32']):+.2f}")] for r in p["rows"]]
+    verdicts = [f"{m}: largest change {p['worst'][m]:.2f} points, "
+                f"{'within' if p['meets_rule'][m] else 'over'} the {p['limit_points']}-point rule." for m in modes]
+    return ["", "## Inference precision", "", p["note"], "", _table(rows, header), "", " ".join(verdicts)]
 
 
 def _int8_section(q: dict) -> list[str]:
