@@ -310,15 +310,15 @@ class FramingModel:
         self.network.train()
 
     # ---- prediction -----------------------------------------------------------------
-    def predict(self, text: str) -> DocumentResult:
-        """Find framing devices in one document.
+    def predict(self, text: str, sensitivity: float = 0.0) -> DocumentResult:
+        """Find framing devices in one document (at :meth:`thresholds_at` ``sensitivity``; 0: the tuned ones).
 
         Example:
             >>> r = FramingModel.from_pretrained().predict('The "experts" were wrong.')  # doctest: +SKIP
             >>> r.spans[0].text  # doctest: +SKIP
             'experts'
         """
-        return self.predict_many([text])[0]
+        return self.decode(self.score_many([text])[0], self.thresholds_at(sensitivity) if sensitivity else None)
 
     def predict_many(self, texts: Sequence[str], batch_size: int = 32) -> list[DocumentResult]:
         """Find framing devices in many documents, batching sentences across documents by length."""

@@ -38,7 +38,7 @@ def check(path: str, as_json: bool, model_dir: str | None, fail_on: list[str] | 
     model = FramingModel.from_pretrained(model_dir, precision=precision)
     labels = model.config.labelset
     rules = [parse_fail_on(rule, labels) for rule in fail_on or []]
-    result = model.decode(model.score_many([text])[0], model.thresholds_at(sensitivity))
+    result = model.predict(text, sensitivity)
     if as_json:
         json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")

@@ -20,16 +20,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from framing.data.annotated import AnnotatedDocument, SpanAnnotation
 from framing.data.framing_corpus import FramingDocument, load_framing_corpus
-from framing.evaluation.phrases import f_beta, phrase_counts
 from framing.modeling import FramingModel
 from framing.pipeline.segment import split_sentences
 from framing.training.default_data import bucket
 from framing.training.examples import TagExample
-from framing.training.thresholds import BETA, tune_span_thresholds
+from framing.training.thresholds import phrase_fbeta, tune_span_thresholds
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "framing"
 
@@ -73,14 +70,9 @@ class NewsData:
 
 def tune_score(model: FramingModel, tune: Sequence[AnnotatedDocument]) -> float:
     """Micro phrase-level F0.5 (writer voice) on ``tune`` at thresholds tuned there: the early-stopping score."""
-    thresholds = model.config.thresholds | tune_span_thresholds(model, tune)
-    scores = model.score_many([d.text for d in tune], batch_size=32)
-    counts = np.zeros(4)
-    for d, sc in zip(tune, scores):
-        pred = [(s.start, s.end, s.label, s.voice) for s in model.decode(sc, thresholds).spans]
-        gold = [(s.start, s.end, s.label, s.voice) for s in d.spans]
-        counts += phrase_counts(pred, gold, None, "writer")
-    return float(f_beta(counts, BETA))
+    scores = model.score_many([d.text for d in tune], batch_size=32)  # one pass: tuning and the score share it
+    thresholds = model.config.thresholds | tune_span_thresholds(model, tune, scores=scores)
+    return phrase_fbeta(model, tune, scores, thresholds)
 
 
 def replay(examples: list, n: int, seed: int) -> list:

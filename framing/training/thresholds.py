@@ -20,32 +20,44 @@ from framing.data.annotated import AnnotatedDocument
 from framing.evaluation.metrics import best_threshold
 from framing.evaluation.phrases import f_beta, phrase_counts
 from framing.modeling import FramingModel
+from framing.pipeline.scores import DocumentScores
 from framing.training.steps import sentence_label_probabilities
 
 GRID = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 BETA = 0.5
 
 
+def phrase_fbeta(model: FramingModel, docs: Sequence[AnnotatedDocument], scores: Sequence[DocumentScores],
+                 thresholds: dict[str, float], label: str | None = None, beta: float = BETA,
+                 voice: str = "writer") -> float:
+    """Phrase-level F-beta of ``docs`` decoded from their ``scores`` at ``thresholds`` (``label`` None: micro)."""
+    counts = np.zeros(4)
+    for d, sc in zip(docs, scores):
+        pred = [(s.start, s.end, s.label, s.voice) for s in model.decode(sc, thresholds).spans]
+        counts += phrase_counts(pred, [(s.start, s.end, s.label, s.voice) for s in d.spans], label, voice)
+    return float(f_beta(counts, beta))
+
+
 def tune_span_thresholds(model: FramingModel, docs: Sequence[AnnotatedDocument], grid: Sequence[float] = GRID,
-                         beta: float = BETA, voice: str = "writer") -> dict[str, float]:
-    """Per tagged span label with gold phrases in ``docs``, the threshold with the best phrase-level F-beta."""
+                         beta: float = BETA, voice: str = "writer",
+                         scores: Sequence[DocumentScores] | None = None) -> dict[str, float]:
+    """Per tagged span label with gold phrases in ``docs``, the threshold with the best phrase-level F-beta.
+
+    ``scores`` are the documents' scores when the caller has them already (the model then runs no pass)."""
     tagged = model.config.labelset.tagged_labels
-    docs = [d for d in docs if d.has_spans]
-    if not tagged or not docs:
+    keep = [i for i, d in enumerate(docs) if d.has_spans]
+    if not tagged or not keep:
         return {}
-    gold = [[(s.start, s.end, s.label, s.voice) for s in d.spans] for d in docs]
-    present = {g[2] for doc in gold for g in doc if voice == "all" or g[3] == voice}
-    scores = model.score_many([d.text for d in docs], batch_size=32)
+    docs = [docs[i] for i in keep]
+    present = {s.label for d in docs for s in d.spans if voice == "all" or s.voice == voice}
+    scores = [scores[i] for i in keep] if scores is not None else model.score_many([d.text for d in docs], 32)
     best: dict[str, tuple[float, float]] = {}
     for t in grid:
         thresholds = dict(model.config.thresholds) | {lab: t for lab in tagged}
-        preds = [[(s.start, s.end, s.label, getattr(s, "voice", "writer")) for s in model.decode(sc, thresholds).spans]
-                 for sc in scores]
         for lab in tagged:
             if lab not in present:
                 continue
-            counts = np.sum([phrase_counts(p, g, lab, voice) for p, g in zip(preds, gold)], axis=0)
-            value = float(f_beta(counts, beta))
+            value = phrase_fbeta(model, docs, scores, thresholds, lab, beta, voice)
             if lab not in best or value > best[lab][0] + 1e-12:  # ties keep the lower threshold's recall
                 best[lab] = (value, t)
     return {lab: round(float(t), 2) for lab, (_, t) in best.items()}
