@@ -15,8 +15,10 @@ a label file). The format is always named, never guessed:
 =============  ==========================================================================
 
 Example:
-    >>> parse_spec("babe:../shared/data/babe/final_labels_SG2.csv")
-    ('babe', [PosixPath('../shared/data/babe/final_labels_SG2.csv')])
+    >>> import tempfile, pathlib
+    >>> babe = pathlib.Path(tempfile.mkdtemp()) / "final_labels_SG2.csv"; _ = babe.write_text("text;label_bias")
+    >>> parse_spec(f"babe:{babe}") == ("babe", [babe])
+    True
 """
 
 from __future__ import annotations
