@@ -68,13 +68,16 @@ def _read_seen(path: Path) -> dict[str, list[str]]:
 
 
 @dataclass
-class _Doc:
+class PreparedText:
+    """A text cut into sentences, with the quotes of each sentence (offsets relative to the sentence)."""
+
     text: str
     sentences: list[tuple[int, int]]
     quotes: list[list[Quote]]  # per sentence, offsets relative to the sentence
 
 
-def _prepare(text: str, sentences: list[tuple[int, int]] | None = None) -> _Doc:
+def prepare_text(text: str, sentences: list[tuple[int, int]] | None = None) -> PreparedText:
+    """Sentences (:func:`split_sentences` unless given) and their quotes, as the model reads them."""
     sentences = split_sentences(text) if sentences is None else sentences
     quotes: list[list[Quote]] = [[] for _ in sentences]
     starts = [s for s, _ in sentences]
@@ -83,7 +86,7 @@ def _prepare(text: str, sentences: list[tuple[int, int]] | None = None) -> _Doc:
         if k >= 0 and q.start < sentences[k][1]:
             base = sentences[k][0]
             quotes[k].append(Quote(q.start - base, q.end - base, q.inner_start - base, q.inner_end - base))
-    return _Doc(text, sentences, quotes)
+    return PreparedText(text, sentences, quotes)
 
 
 @contextmanager
@@ -360,7 +363,7 @@ class FramingModel:
         if batch_size < 1 or workers < 1:
             raise UsageError(f"batch_size and workers must be at least 1, got {batch_size} and {workers}")
         given = sentences if sentences is not None else [None] * len(texts)
-        docs = [_prepare(t, b) for t, b in zip(texts, given)]
+        docs = [prepare_text(t, b) for t, b in zip(texts, given)]
         items = [(d, k) for d, doc in enumerate(docs) for k in range(len(doc.sentences))]
         items.sort(key=lambda it: docs[it[0]].sentences[it[1]][1] - docs[it[0]].sentences[it[1]][0])
         self.network.eval()
@@ -379,7 +382,7 @@ class FramingModel:
         return [DocumentScores(doc.text, [found[(d, k)] for k in range(len(doc.sentences))])
                 for d, doc in enumerate(docs)]
 
-    def _score_sentences(self, docs: list[_Doc], indices: list[int]) -> list[SentenceScores]:
+    def _score_sentences(self, docs: list[PreparedText], indices: list[int]) -> list[SentenceScores]:
         cfg, labels = self.config, self.config.labelset
         bounds = [doc.sentences[k] for doc, k in zip(docs, indices)]
         texts = [doc.text[s:e] for doc, (s, e) in zip(docs, bounds)]

@@ -34,13 +34,14 @@ from framing.training.default_data import (  # noqa: I001
     babe_splits,
     ptc_documents,
     ptc_split,
+    quote_corpus_ids,
     quote_splits,
     seen_fingerprints,
     semeval2023_train_documents,
     tag_examples,
 )
 from framing.training.loop import LoopOptions, fit
-from framing.training.news_recipe import NewsData, annotated, replay, sentence_examples, tune_score
+from framing.training.news_recipe import NewsData, annotated, quote_examples, replay, sentence_examples, tune_score
 from framing.training.run import start_model
 from framing.training.steps import TAG_CLASS_WEIGHTS, quote_probabilities, sentence_probabilities
 from framing.training.thresholds import tune_span_thresholds
@@ -158,8 +159,11 @@ def train_news(args: argparse.Namespace) -> None:
     torch.manual_seed(args.seed)
     model = start_model(DEFAULT_LABELSET, str(args.base))
     tags = sentence_examples(news.fit, DEFAULT_LABELSET.tagged_labels, args.news_negatives)
+    news_quotes = []
+    if args.news_quotes:  # news articles that are quote-corpus documents keep the quote corpus's own labels
+        news_quotes = quote_examples(news.fit, model.config.quote_classes, skip=quote_corpus_ids(QUOTES))
     data = {"tag": tags[: args.limit or None], "sent": replay(babe["train"], args.replay, args.seed),
-            "quote": replay(quotes.get("train", []), args.replay, args.seed)}
+            "quote": replay(quotes.get("train", []), args.replay, args.seed) + news_quotes[: args.limit or None]}
     print(f"news fit articles {len(news.fit)} ({len(tags)} sentences), tune articles {len(news.tune)}, "
           f"replayed BABE {len(data['sent'])}, quote sentences {len(data['quote'])}", flush=True)
     opts = LoopOptions(epochs=args.news_epochs, patience=2, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
@@ -172,10 +176,12 @@ def train_news(args: argparse.Namespace) -> None:
     cfg.training = {
         "command": f"python scripts/train.py --stage news --base {args.base} --news-epochs {args.news_epochs} "
                    f"--lr {args.lr} --replay {args.replay} --news-negatives {args.news_negatives} --seed {args.seed} "
+                   + ("--news-quotes " if args.news_quotes else "") +
                    f"--threads {args.threads}",
         "data": {"news_fit_articles": len(news.fit), "news_fit_sentences": len(tags),
                  "news_tune_articles": len(news.tune), "babe_replayed": len(data["sent"]),
-                 "quote_sentences_replayed": len(data["quote"])},
+                 "quote_sentences_replayed": len(data["quote"]) - len(news_quotes),
+                 "news_quote_sentences": len(news_quotes)},
         "hyperparameters": {"lr": args.lr, "batch_size": args.batch_size, "max_epochs": args.news_epochs,
                             "patience": 2, "lora_rank": cfg.lora_rank, "lora_alpha": cfg.lora_alpha,
                             "tag_class_weights": TAG_CLASS_WEIGHTS, "seed": args.seed, "threads": args.threads,
@@ -200,6 +206,8 @@ def main() -> None:
     ap.add_argument("--news-epochs", type=int, default=4)
     ap.add_argument("--news-negatives", type=float, default=1.0,
                     help="share of unmarked news sentences kept (furniture always kept)")
+    ap.add_argument("--news-quotes", action="store_true",
+                    help="news stage: also train the quote head on the news corpus's quotations (scripts/quote_cv.py)")
     ap.add_argument("--replay", type=int, default=1500, help="BABE and quote examples replayed per epoch (news)")
     ap.add_argument("--resume", action="store_true", help="continue an interrupted news stage from OUT.checkpoint")
     ap.add_argument("--out", type=Path, default=Path("models/framing-default"))

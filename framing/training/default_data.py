@@ -114,6 +114,11 @@ def quote_examples_by_document(path: Path) -> dict[tuple[str, str], list[QuoteEx
     return out
 
 
+def quote_corpus_ids(path: Path) -> set[str]:
+    """``"corpus:doc_id"`` of every quote-corpus document (the id form of the news corpus)."""
+    return {f"{r.corpus}:{r.doc_id}" for r in load_quote_corpus(path)}
+
+
 def quote_splits(path: Path) -> dict[str, list[QuoteExample]]:
     """Quote examples split by document into train, tune and dev."""
     out: dict[str, list[QuoteExample]] = {"train": [], "tune": [], "dev": []}

@@ -17,7 +17,7 @@ from torch import nn
 from framing.modeling import FramingModel
 from framing.pipeline.decode import tag_targets
 from framing.pipeline.encode import encode, quote_positions
-from framing.training.examples import QuoteExample, SentenceExample, TagExample
+from framing.training.examples import NOT_SCARE, QuoteExample, SentenceExample, TagExample
 
 TAG_CLASS_WEIGHTS = (1.0, 2.0, 2.0)  # O, B, I: only ~13% of PTC tokens are inside a span
 
@@ -56,8 +56,28 @@ def loss(model: FramingModel, task: str, examples: Sequence) -> torch.Tensor:
     if task == "quote":
         quotes = [(row, q) for row, e in enumerate(examples) for q, _ in e.quotes]
         y = torch.tensor([c for e in examples for _, c in e.quotes])
-        return nn.functional.cross_entropy(net.quote_logits(hidden, quote_positions(batch, quotes)), y)
+        logits = net.quote_logits(hidden, quote_positions(batch, quotes))
+        return quote_loss(logits, y, cfg.quote_classes.index("SCARE"))
     raise ValueError(f"unknown task {task!r}; expected 'tag', 'sent' or 'quote'")
+
+
+def quote_loss(logits: torch.Tensor, y: torch.Tensor, scare: int) -> torch.Tensor:
+    """Cross-entropy over quote classes; a :data:`NOT_SCARE` quote is a partial label, so its loss is
+    ``-log(1 - P(SCARE))``: any class but SCARE is right.
+
+    Example:
+        >>> logits = torch.tensor([[2.0, 0.0], [0.0, 0.0]])
+        >>> round(quote_loss(logits, torch.tensor([0, NOT_SCARE]), scare=0).item(), 3)  # (0.127 + 0.693) / 2
+        0.41
+    """
+    logp = torch.log_softmax(logits, -1)
+    known = y != NOT_SCARE
+    losses = torch.zeros(len(y), dtype=logp.dtype)
+    losses[known] = -logp[known, y[known]]
+    others = torch.ones(logp.shape[1], dtype=torch.bool)
+    others[scare] = False
+    losses[~known] = -torch.logsumexp(logp[~known][:, others], -1)
+    return losses.mean()
 
 
 def sentence_targets(examples: Sequence[SentenceExample], names: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -124,5 +144,5 @@ def sentence_label_probabilities(model: FramingModel, texts: Sequence[str], batc
     return np.concatenate(out)
 
 
-__all__ = ["length_batches", "loss", "train_step", "sentence_targets", "sentence_label_probabilities",
+__all__ = ["length_batches", "loss", "quote_loss", "train_step", "sentence_targets", "sentence_label_probabilities",
            "quote_probabilities", "sentence_probabilities", "TagExample", "SentenceExample", "QuoteExample"]
