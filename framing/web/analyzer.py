@@ -1,9 +1,10 @@
 """The loaded model behind one scoring thread, shared fairly by the web app's requests.
 
 A request's text is prepared (segmented, quotes found) in the request's own thread; the scoring thread
-then takes turns. Each turn scores at most ``turn_sentences`` sentences, taken first from the requests
-with the fewest sentences left, so a one-sentence draft waits for at most one turn of a long request
-instead of all of it: before, one 200,000-character request made a small one wait 6.4 s. Requests that
+then takes turns. Each turn scores at most ``turn_sentences`` sentences: one batch of the oldest request
+(so that it always moves on), the rest taken first from the requests with the fewest sentences left, so a
+one-sentence draft waits for at most one turn of a long request instead of all of it: before, one
+200,000-character request made a small one wait 6.4 s. Requests that
 wait together share a turn's encoder batches, which serves many clients faster than taking turns one
 request at a time. The last scored texts are cached, so moving the sensitivity slider decodes again
 without running the encoder.
@@ -100,7 +101,6 @@ class Analyzer:
                     pending.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
-            pending.sort(key=lambda job: job.left)  # fewest sentences left first; stable among equals
             turn = self._take(pending)
             items = [(job.doc, k) for job, ks in turn for k in ks]
             try:
@@ -119,14 +119,19 @@ class Analyzer:
             pending = [job for job in pending if len(job.scored) < len(job.order)]
 
     def _take(self, pending: list[_Job]) -> list[tuple[_Job, list[int]]]:
-        """This turn's sentences: up to ``turn_sentences``, from the jobs in ``pending``'s order."""
-        turn, room = [], self._turn
+        """This turn's sentences, up to ``turn_sentences``: one batch for the oldest request (``pending`` is in
+        arrival order), so that a stream of small requests never starves it, then the fewest left first."""
+        oldest = pending[0]
+        share = {id(oldest): min(self._batch, self._turn, oldest.left)}
+        room = self._turn - share[id(oldest)]
+        for job in sorted(pending, key=lambda j: j.left):  # stable: among equals, first come first served
+            more = min(room, job.left - share.get(id(job), 0))
+            share[id(job)] = share.get(id(job), 0) + more
+            room -= more
+        turn = []
         for job in pending:
-            if room == 0:
-                break
-            n = min(room, job.left)
+            n = share.get(id(job), 0)
             if n:
                 turn.append((job, job.order[job.taken : job.taken + n]))
                 job.taken += n
-                room -= n
         return turn

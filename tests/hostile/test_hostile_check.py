@@ -139,3 +139,11 @@ def test_predict_reports_progress_after_each_batch(model):
     result = model.predict(text, progress=lambda done, total: calls.append((done, total)))
     assert calls == [(32, 70), (64, 70), (70, 70)]
     assert len(result.sentences) == 70
+
+
+def test_a_utf8_byte_order_mark_is_kept_and_counted(tiny_model_dir, tmp_path, capsys):
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD_TEXT.encode("utf-8"))  # README: the BOM is the text's first character
+    assert main(["check", str(path), "--json", "--model", str(tiny_model_dir)]) == 0
+    sentence = json.loads(capsys.readouterr().out)["sentences"][0]
+    assert (sentence["start"], sentence["end"], sentence["text"]) == (0, len(GOOD_TEXT) + 1, "\ufeff" + GOOD_TEXT)

@@ -82,6 +82,7 @@ def sentence_doc(labels=None, start=0, end=None):
      "spans[0]: 'start' must be an integer offset, got bool True"),
     ({"id": "t", "text": LOADED, "spans": 5}, "'spans' must be a list of objects"),
     ('{"id": "n", "text": "x", "spans": ' + "[" * 5000 + "]" * 5000 + "}", "nested more than 100 levels deep"),
+    ({"id": "long", "text": "a" * 1_000_001, "spans": []}, "too long (1,000,001 characters; the limit is 1,000,000)"),
 ])
 def test_evaluate_refuses_invalid_gold_data(tiny_model_dir, tmp_path, capsys, record, problem):
     gold = write_jsonl(tmp_path / "gold.jsonl", [gold_docs()[0], record])

@@ -215,3 +215,23 @@ def test_start_up_clean_up_never_touches_a_live_runs_temporary_files(tiny_model_
     assert main(argv) == 0  # now the lock is free: the rerun clears the temporary chunk and finishes
     assert list(pd.read_parquet(out / "documents.parquet").doc_id) == ["0", "1", "2"]
     assert not (out / "chunks").exists() and not (out / LOCK_NAME).exists()
+
+
+def test_a_huge_file_in_a_corpus_folder_costs_only_the_byte_cap(tiny_model_dir, tmp_path):
+    import tracemalloc
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD_TEXT, encoding="utf-8")
+    with open(folder / "huge.txt", "wb") as f:
+        f.truncate(2_000_000_000)  # 2 GB (sparse: costs no disk)
+    out = tmp_path / "out"
+    tracemalloc.start()  # Python's own allocations: the bytes read are one of them
+    try:
+        assert main(["score", str(folder), "--out", str(out), "--model", str(tiny_model_dir)]) == 0
+        peak_mb = tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
+    assert pd.read_parquet(out / "errors.parquet").to_dict("records") == [
+        {"doc_id": "huge.txt", "error": "too large (more than 20,000,000 bytes; the limit is 20,000,000)"}]
+    assert peak_mb < 100, peak_mb  # the 20 MB cap and one byte, not the file (was 1.4 GB for a 1 GB file)

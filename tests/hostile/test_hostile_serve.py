@@ -238,3 +238,32 @@ def test_a_small_request_overtakes_a_long_one(model, monkeypatch):
     assert done["long"][2] > answered  # all five were answered while the long request was still in flight
     assert done["long"][2] - started > 2.9
     assert max(waits) < 0.5, waits  # one turn (32 ms of sleep) and their own scoring, against 2.9 s or more
+
+
+def test_a_500_carries_the_security_headers(model, monkeypatch):
+    app = create_app(model)
+
+    def bug(*args, **kwargs):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(app.state.analyzer, "analyze", bug)
+    r = TestClient(app, raise_server_exceptions=False).post("/api/analyze", json={"text": GOOD_TEXT})
+    assert (r.status_code, r.json()) == (500, {"detail": "internal error (a bug; the server log has the traceback)"})
+    assert r.headers["content-security-policy"].startswith("default-src 'self'")
+    assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_turn_gives_the_oldest_request_a_batch_and_the_rest_to_the_fewest_left(model):
+    from framing.web.analyzer import Analyzer, _Job
+
+    def job(text):
+        doc = prepare_document(text)
+        return _Job(doc, sorted(range(len(doc.sentences)), key=doc.sentence_length))
+
+    analyzer = Analyzer(model, turn_sentences=4, batch_size=2)
+    big, small = job("One. Two. Three. Four. Five. Six."), [job(f"Small {i}.") for i in range(3)]
+    turn = analyzer._take([big, *small])  # arrival order: the big one first
+    assert [(j is big, len(ks)) for j, ks in turn] == [(True, 2), (False, 1), (False, 1)]
+    turn = analyzer._take([big, small[2]])  # a stream of small requests never starves the oldest
+    assert [(j is big, len(ks)) for j, ks in turn] == [(True, 3), (False, 1)]
+    assert big.taken == 5 and big.left == 1

@@ -158,12 +158,18 @@ def test_standoff_text_that_is_not_utf8_is_named(tmp_path, capsys):
     assert "has labels but no" not in err  # its labels are not reported as a second, misleading problem
 
 
-def test_csv_unterminated_quote_is_an_error_with_its_line(tmp_path, capsys):
+def csv_files(tmp_path, train_csv: str):
+    """A label set with the sentence label X, ``train_csv`` as train.csv and a one-row dev.csv."""
     labels = tmp_path / "labels.json"
     labels.write_text(json.dumps({"sentence_labels": [{"name": "X", "description": "An x."}]}), encoding="utf-8")
     tr, dev = tmp_path / "train.csv", tmp_path / "dev.csv"
-    tr.write_text('id,text,X\n1,One.,1\n2,"Two, unclosed,0\n3,Three.,1\n4,Four.,0\n', encoding="utf-8")
+    tr.write_text(train_csv, encoding="utf-8")
     dev.write_text("id,text,X\n1,Dev.,1\n", encoding="utf-8")
+    return labels, tr, dev
+
+
+def test_csv_unterminated_quote_is_an_error_with_its_line(tmp_path, capsys):
+    labels, tr, dev = csv_files(tmp_path, 'id,text,X\n1,One.,1\n2,"Two, unclosed,0\n3,Three.,1\n4,Four.,0\n')
     train(capsys, tmp_path, labels, tr, dev, f"{tr}:3: a quoted field that starts on this line is not closed "
           "properly (csv: unexpected end of data); close the quote, and write a quote inside a quoted text as two")
     tr.write_text('id,text,X\n1,One.,1\n2,"He said "no" twice.",0\n3,Three.,1\n', encoding="utf-8")
@@ -172,11 +178,7 @@ def test_csv_unterminated_quote_is_an_error_with_its_line(tmp_path, capsys):
 
 
 def test_csv_row_with_a_missing_field_is_an_error(tmp_path, capsys):
-    labels = tmp_path / "labels.json"
-    labels.write_text(json.dumps({"sentence_labels": [{"name": "X", "description": "An x."}]}), encoding="utf-8")
-    tr, dev = tmp_path / "train.csv", tmp_path / "dev.csv"
-    tr.write_text("id,text,X\n1,One.,1\n2,Two.\n3,Three.,1,extra\n", encoding="utf-8")
-    dev.write_text("id,text,X\n1,Dev.,1\n", encoding="utf-8")
+    labels, tr, dev = csv_files(tmp_path, "id,text,X\n1,One.,1\n2,Two.\n3,Three.,1,extra\n")
     train(capsys, tmp_path, labels, tr, dev, f"{tr}:3: error: fewer fields than the header's 3",
           f"{tr}:4: error: more fields than the header's 3", report=True)
 
