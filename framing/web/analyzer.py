@@ -1,8 +1,8 @@
 """The loaded model behind one scoring thread, shared fairly by the web app's requests.
 
 A request's text is prepared (segmented, quotes found) in the request's own thread; the scoring thread
-then takes turns. Each turn scores at most ``turn_sentences`` sentences: one batch of the oldest request
-(so that it always moves on), the rest taken first from the requests with the fewest sentences left, so a
+then takes turns. Each turn scores at most ``turn_sentences`` sentences: up to one batch of the oldest
+request (so that it always moves on), the rest taken first from the requests with the fewest sentences left, so a
 one-sentence draft waits for at most one turn of a long request instead of all of it: before, one
 200,000-character request made a small one wait 6.4 s. Requests that
 wait together share a turn's encoder batches, which serves many clients faster than taking turns one
@@ -30,9 +30,10 @@ from framing.pipeline.prepared import PreparedDocument, prepare_document
 from framing.pipeline.scores import DocumentScores, SentenceScores
 
 BATCH_SIZE = 32  # sentences per encoder pass, as FramingModel.score_many
-# Sentences per turn: four encoder passes, about 0.2-0.5 s of the default model on two cores. A multiple of
-# BATCH_SIZE, so that a request scored alone gets the same batches, and the same scores, as predict().
-TURN_SENTENCES = 4 * BATCH_SIZE
+# Sentences per turn: two encoder passes. Behind a 200,000-character request, a one-sentence one waited 0.4-1.2 s
+# with 64 and 0.7-1.3 s with 128 (the default model on the two shared, busy cores), 10.2 s without turns. A multiple
+# of BATCH_SIZE, so that a request scored alone gets the same batches, and the same scores, as predict().
+TURN_SENTENCES = 2 * BATCH_SIZE
 
 
 @dataclass
@@ -119,10 +120,11 @@ class Analyzer:
             pending = [job for job in pending if len(job.scored) < len(job.order)]
 
     def _take(self, pending: list[_Job]) -> list[tuple[_Job, list[int]]]:
-        """This turn's sentences, up to ``turn_sentences``: one batch for the oldest request (``pending`` is in
-        arrival order), so that a stream of small requests never starves it, then the fewest left first."""
+        """This turn's sentences, up to ``turn_sentences``: one batch (at most half the turn) for the oldest
+        request (``pending`` is in arrival order), so that a stream of small requests never starves it, then
+        the fewest left first."""
         oldest = pending[0]
-        share = {id(oldest): min(self._batch, self._turn, oldest.left)}
+        share = {id(oldest): min(self._batch, self._turn // 2, oldest.left)}
         room = self._turn - share[id(oldest)]
         for job in sorted(pending, key=lambda j: j.left):  # stable: among equals, first come first served
             more = min(room, job.left - share.get(id(job), 0))

@@ -267,3 +267,6 @@ def test_a_turn_gives_the_oldest_request_a_batch_and_the_rest_to_the_fewest_left
     turn = analyzer._take([big, small[2]])  # a stream of small requests never starves the oldest
     assert [(j is big, len(ks)) for j, ks in turn] == [(True, 3), (False, 1)]
     assert big.taken == 5 and big.left == 1
+    tight = Analyzer(model, turn_sentences=2, batch_size=2)  # a turn of one batch: the oldest gets half of it
+    big, one = job("One. Two. Three. Four."), job("Small.")
+    assert [(j is big, len(ks)) for j, ks in tight._take([big, one])] == [(True, 1), (False, 1)]
