@@ -58,6 +58,34 @@ def read_capped(source: str | Path | BinaryIO, limit: int, name: str | None = No
     return data
 
 
+def text_problem(data: bytes, offset: int = 0) -> str | None:
+    r"""Why ``data``, a file's bytes from byte ``offset`` on, is not UTF-8 text, in the words every entry point
+    uses (check, score, evaluate, train, serve); ``None`` when it is. The UTF-16 byte-order mark is looked for
+    at the start of the file only.
+
+    Example:
+        >>> text_problem(b"caf\xe9")
+        'not UTF-8 text (invalid byte 0xe9 at byte offset 3)'
+        >>> text_problem(b"a\x00b", offset=10)
+        'looks binary (a NUL byte at byte offset 11), not text'
+        >>> text_problem("\ufeffHi".encode("utf-16-le"))
+        'UTF-16 text (little-endian, with a byte-order mark); save it as UTF-8'
+        >>> text_problem("caf\u00e9".encode()) is None
+        True
+    """
+    if offset == 0 and data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        order = "little" if data[0] == 0xFF else "big"
+        return f"UTF-16 text ({order}-endian, with a byte-order mark); save it as UTF-8"
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        return f"looks binary (a NUL byte at byte offset {offset + nul}), not text"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return f"not UTF-8 text (invalid byte 0x{data[e.start]:02x} at byte offset {offset + e.start})"
+    return None
+
+
 # Characters that print nothing: zero-width space, non-joiner, joiner, word joiner, BOM; text of only these
 # (and whitespace) is empty.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))

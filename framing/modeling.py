@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
@@ -27,12 +26,13 @@ from framing.nn import precision as precision_modes
 from framing.nn.base_model import BASE_MODEL_NAME, base_model_dir
 from framing.nn.bert import BertEncoder
 from framing.nn.network import FramingNetwork
+from framing.nn.torch_context import no_init, torch_threads
 from framing.pipeline.decode import unit_scores
 from framing.pipeline.encode import encode, load_tokenizer, quote_positions
-from framing.pipeline.quotes import Quote, find_quotes
+from framing.pipeline.prepared import PreparedDocument, prepare_document
+from framing.pipeline.quotes import Quote
 from framing.pipeline.results import DocumentResult
 from framing.pipeline.scores import DocumentScores, SentenceScores, decode_document
-from framing.pipeline.segment import split_sentences
 
 WEIGHTS_NAME = "model.safetensors"
 CONFIG_NAME = "config.json"
@@ -65,58 +65,6 @@ def _read_seen(path: Path) -> dict[str, list[str]]:
                                              for v in seen.values()):
         raise ModelFolderError(f"{path}: must be an object of lists of fingerprints")
     return seen
-
-
-@dataclass
-class PreparedText:
-    """A text cut into sentences, with the quotes of each sentence (offsets relative to the sentence)."""
-
-    text: str
-    sentences: list[tuple[int, int]]
-    quotes: list[list[Quote]]  # per sentence, offsets relative to the sentence
-
-
-def prepare_text(text: str, sentences: list[tuple[int, int]] | None = None) -> PreparedText:
-    """Sentences (:func:`split_sentences` unless given) and their quotes, as the model reads them."""
-    sentences = split_sentences(text) if sentences is None else sentences
-    quotes: list[list[Quote]] = [[] for _ in sentences]
-    starts = [s for s, _ in sentences]
-    for q in find_quotes(text):
-        k = int(np.searchsorted(starts, q.start, side="right")) - 1
-        if k >= 0 and q.start < sentences[k][1]:
-            base = sentences[k][0]
-            quotes[k].append(Quote(q.start - base, q.end - base, q.inner_start - base, q.inner_end - base))
-    return PreparedText(text, sentences, quotes)
-
-
-@contextmanager
-def _torch_threads(n: int) -> Iterator[None]:
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
-@contextmanager
-def _no_init() -> Iterator[None]:
-    """Build layers with uninitialised weights (``torch.empty``): loading replaces every one of them.
-
-    Random initialisation of the 22M encoder weights cost a noticeable share of a cold ``framing check``;
-    building on the ``meta`` device instead would import ``torch._dynamo`` (seconds).
-    """
-    from torch import nn
-
-    kinds = (nn.Linear, nn.Embedding, nn.LayerNorm)
-    saved = [k.reset_parameters for k in kinds]
-    for k in kinds:
-        k.reset_parameters = lambda self: None
-    try:
-        yield
-    finally:
-        for k, f in zip(kinds, saved):
-            k.reset_parameters = f
 
 
 class FramingModel:
@@ -255,7 +203,7 @@ class FramingModel:
                 module = name.split(".lora_A.")[0]
                 b = lora[name.replace("lora_A", "lora_B")]
                 bert[module + ".weight"] = bert[module + ".weight"] + scale * (b @ a)
-        with _no_init():  # no random initialisation of weights that are replaced at once
+        with no_init():  # no random initialisation of weights that are replaced at once
             encoder = BertEncoder(encoder_config)
         try:
             encoder.load_bert_state(bert, assign=True)
@@ -313,15 +261,20 @@ class FramingModel:
         self.network.train()
 
     # ---- prediction -----------------------------------------------------------------
-    def predict(self, text: str, sensitivity: float = 0.0) -> DocumentResult:
+    def predict(self, text: str, sensitivity: float = 0.0,
+                progress: Callable[[int, int], None] | None = None) -> DocumentResult:
         """Find framing devices in one document (at :meth:`thresholds_at` ``sensitivity``; 0: the tuned ones).
+
+        ``progress(done, total)`` is called with the sentences scored so far after each batch (see
+        :func:`framing.progress.sentence_progress`).
 
         Example:
             >>> r = FramingModel.from_pretrained().predict('The "experts" were wrong.')  # doctest: +SKIP
             >>> r.spans[0].text  # doctest: +SKIP
             'experts'
         """
-        return self.decode(self.score_many([text])[0], self.thresholds_at(sensitivity) if sensitivity else None)
+        scores = self.score_many([text], progress=progress)[0]
+        return self.decode(scores, self.thresholds_at(sensitivity) if sensitivity else None)
 
     def predict_many(self, texts: Sequence[str], batch_size: int = 32) -> list[DocumentResult]:
         """Find framing devices in many documents, batching sentences across documents by length."""
@@ -345,44 +298,67 @@ class FramingModel:
 
     def score_many(self, texts: Sequence[str], batch_size: int = 32,
                    sentences: Sequence[list[tuple[int, int]] | None] | None = None,
-                   workers: int = 1) -> list[DocumentScores]:
+                   workers: int = 1, progress: Callable[[int, int], None] | None = None) -> list[DocumentScores]:
         """Raw probabilities for many documents (see :mod:`framing.pipeline.scores`), without thresholds.
 
         ``sentences`` optionally gives each document's sentence boundaries (``None`` entries are
         segmented as usual), e.g. to score a corpus of single sentences as they were annotated.
-        Sentences of all documents are sorted by length and run ``batch_size`` at a time (little
-        padding). ``workers > 1`` runs that many batches at once, each on one torch thread: on
-        small batches this keeps the cores busier than torch's own threads, which wait for each
-        other after every operation (for batch scoring; the results are the same).
+        Sentences of all documents are scored together by :meth:`score_sentences`.
 
         Example:
             >>> s = FramingModel.from_pretrained().score_many(["One. Two."])[0]  # doctest: +SKIP
             >>> [(x.start, x.end) for x in s.sentences]  # doctest: +SKIP
             [(0, 4), (5, 9)]
         """
+        given = sentences if sentences is not None else [None] * len(texts)
+        docs = [prepare_document(t, b) for t, b in zip(texts, given)]
+        items = [(doc, k) for doc in docs for k in range(len(doc.sentences))]
+        scored = iter(self.score_sentences(items, batch_size, workers, progress))
+        return [DocumentScores(doc.text, [next(scored) for _ in doc.sentences]) for doc in docs]
+
+    def score_sentences(self, items: Sequence[tuple[PreparedDocument, int]], batch_size: int = 32,
+                        workers: int = 1, progress: Callable[[int, int], None] | None = None
+                        ) -> list[SentenceScores]:
+        """The scores of sentence ``k`` of each ``(document, k)`` in ``items``, in that order.
+
+        The sentences are sorted by length and run ``batch_size`` at a time (little padding). ``workers > 1``
+        runs that many batches at once, each on one torch thread: on small batches this keeps the cores
+        busier than torch's own threads, which wait for each other after every operation (for batch scoring;
+        the results are the same). ``progress(done, total)`` is called after each batch.
+
+        Example:
+            >>> from framing.pipeline.prepared import prepare_document  # doctest: +SKIP
+            >>> doc = prepare_document("One. Two.")  # doctest: +SKIP
+            >>> [s.start for s in FramingModel.from_pretrained().score_sentences([(doc, 1)])]  # doctest: +SKIP
+            [5]
+        """
         if batch_size < 1 or workers < 1:
             raise UsageError(f"batch_size and workers must be at least 1, got {batch_size} and {workers}")
-        given = sentences if sentences is not None else [None] * len(texts)
-        docs = [prepare_text(t, b) for t, b in zip(texts, given)]
-        items = [(d, k) for d, doc in enumerate(docs) for k in range(len(doc.sentences))]
-        items.sort(key=lambda it: docs[it[0]].sentences[it[1]][1] - docs[it[0]].sentences[it[1]][0])
+        order = sorted(range(len(items)), key=lambda i: items[i][0].sentence_length(items[i][1]))
         self.network.eval()
         self._merge()
-        chunks = [items[i : i + batch_size] for i in range(0, len(items), batch_size)]
+        chunks = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
 
-        def run(chunk: list[tuple[int, int]]) -> list[SentenceScores]:
-            return self._score_sentences([docs[d] for d, _ in chunk], [k for _, k in chunk])
+        def run(chunk: list[int]) -> list[SentenceScores]:
+            return self._score_sentences([items[i][0] for i in chunk], [items[i][1] for i in chunk])
 
-        if workers > 1 and len(chunks) > 1:
-            with _torch_threads(1), ThreadPoolExecutor(workers) as pool:
-                scored = list(pool.map(run, chunks))
-        else:
-            scored = [run(chunk) for chunk in chunks]
-        found = {item: s for chunk, part in zip(chunks, scored) for item, s in zip(chunk, part)}
-        return [DocumentScores(doc.text, [found[(d, k)] for k in range(len(doc.sentences))])
-                for d, doc in enumerate(docs)]
+        out: list[SentenceScores] = [None] * len(items)  # type: ignore[list-item]
+        done = 0
+        with ExitStack() as stack:
+            if workers > 1 and len(chunks) > 1:
+                stack.enter_context(torch_threads(1))
+                parts = stack.enter_context(ThreadPoolExecutor(workers)).map(run, chunks)
+            else:
+                parts = map(run, chunks)
+            for chunk, part in zip(chunks, parts):
+                for i, scores in zip(chunk, part):
+                    out[i] = scores
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, len(items))
+        return out
 
-    def _score_sentences(self, docs: list[PreparedText], indices: list[int]) -> list[SentenceScores]:
+    def _score_sentences(self, docs: list[PreparedDocument], indices: list[int]) -> list[SentenceScores]:
         cfg, labels = self.config, self.config.labelset
         bounds = [doc.sentences[k] for doc, k in zip(docs, indices)]
         texts = [doc.text[s:e] for doc, (s, e) in zip(docs, bounds)]

@@ -1,6 +1,6 @@
 import pytest
 
-from framing.pipeline.quotes import find_quotes
+from framing.pipeline.quotes import QUOTE_CHARS, find_quotes
 
 
 def inners(text):
@@ -41,3 +41,53 @@ def test_offsets_slice_marks_and_inner():
 
 def test_quotes_do_not_pair_across_paragraphs():
     assert inners('He said "never\n\nThen "yes" came.') == ["yes"]
+
+
+def quotes(text):
+    """(start, end, inner_start, inner_end) of each quote, after checking that each slices back to its marks."""
+    found = find_quotes(text)
+    assert found, text
+    for q in found:
+        assert text[q.start] in QUOTE_CHARS and text[q.end - 1] in QUOTE_CHARS
+        assert text[q.inner_start : q.inner_end] == text[q.start + 1 : q.end - 1].strip()
+    return [(q.start, q.end, q.inner_start, q.inner_end) for q in found]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # German „…“ (and the Polish „…”)
+    ("Er nannte es \u201eReform\u201c und ging.", [(13, 21, 14, 20, "Reform")]),
+    ("\u201eDas ist\u201c, sagte er, \u201eneu\u201c.", [(0, 9, 1, 8, "Das ist"), (21, 26, 22, 25, "neu")]),
+    ("Nazwa \u201ereforma\u201d.", [(6, 15, 7, 14, "reforma")]),
+    ("Er sagte \u201aja\u2018 dazu.", [(9, 13, 10, 12, "ja")]),
+    # guillemets, French (with the spaces inside), German and Swiss
+    ("Il a dit \u00ab\u00a0non\u00a0\u00bb et \u00abjamais\u00bb.", [(9, 16, 11, 14, "non"),
+                                                                       (20, 28, 21, 27, "jamais")]),
+    ("Er sagte \u00bbnie\u00ab und \u00bbwieder\u00ab.", [(9, 14, 10, 13, "nie"), (19, 27, 20, 26, "wieder")]),
+    ("Le \u2039\u00a0mot\u00a0\u203a seul.", [(3, 10, 5, 8, "mot")]),
+])
+def test_german_quotes_and_guillemets_are_paired(text, expected):
+    assert quotes(text) == [e[:4] for e in expected]
+    assert [q.inner(text) for q in find_quotes(text)] == [e[4] for e in expected]
+
+
+def test_straight_quotes_nest_as_brackets_and_never_cross():
+    text = 'He said "a "nested" b" today.'
+    assert quotes(text) == [(8, 22, 9, 21), (11, 19, 12, 18)]
+    assert [q.inner(text) for q in find_quotes(text)] == ['a "nested" b', "nested"]  # was 'a "nested'
+    for outer in find_quotes(text):  # no quote starts inside another and ends outside it
+        for inner in find_quotes(text):
+            assert not (outer.start < inner.start < outer.end < inner.end)
+    mixed = "\u201cHe called it \"reform\" today.\u201d"
+    assert [q.inner(mixed) for q in find_quotes(mixed)] == ['He called it "reform" today.', "reform"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('He said "never. Then "yes" came.', [(21, 26, 22, 25)]),  # was 'never. Then "yes'
+    ('She wrote "one and "two" and "three".', [(19, 24, 20, 23), (29, 36, 30, 35)]),
+    ('The word" then "yes" came.', [(15, 20, 16, 19)]),  # a stray closing mark opens nothing
+    ("a \u201cone \u201ctwo\u201d three", [(7, 12, 8, 11)]),
+    ("Er \u201esagte \u201eja\u201c.", [(10, 14, 11, 13)]),
+])
+def test_an_unbalanced_mark_does_not_swallow_the_next_quote(text, expected):
+    assert quotes(text) == expected
+    assert all(text[s:e].count(text[s]) <= 2 for s, e, _, _ in expected)

@@ -32,14 +32,14 @@ SHARE = "share of sentences"
 MISSING = "(missing)"
 
 
-def run_labels(folder: str | os.PathLike) -> tuple[list[str], list[str]]:
-    """Span and sentence labels of a finished ``framing score`` run (from its ``run.json``)."""
+def finished_run(folder: str | os.PathLike) -> dict:
+    """``run.json`` of a finished ``framing score`` run: its span and sentence labels and row counts."""
     path = Path(folder) / "run.json"
     state = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     if not state.get("complete"):
         raise InputError(f"{folder}: not a finished framing score run (no complete run.json); "
                          f"run or rerun framing score --out {folder} first")
-    return state["span_labels"], state["sentence_labels"]
+    return state
 
 
 def group_keys(docs: pd.DataFrame, by: list[str], where: str) -> pd.DataFrame:
@@ -78,10 +78,13 @@ def group_rates(folder: str | os.PathLike, by: list[str], min_docs: int = 1, res
         raise UsageError(f"--voice must be one of {', '.join(VOICE_COLUMNS)}, not {voice!r}")
     if resamples < 1 or min_docs < 1:
         raise UsageError(f"--resamples and --min-docs must be at least 1, got {resamples} and {min_docs}")
-    span_labels, sentence_labels = run_labels(folder)
+    state = finished_run(folder)
+    span_labels, sentence_labels = state["span_labels"], state["sentence_labels"]
     docs = read_table(folder, "documents").to_pandas()
-    if docs.empty:
-        raise InputError(f"{folder}: the documents table is empty (no document was scored)")
+    if docs.empty:  # the tables are there, with their columns, but there is nothing to rank
+        raise InputError(f"{folder}: the run scored no documents ({state.get('input_documents', 0):,} read, "
+                         f"{state.get('errors', 0):,} not scored: see errors.{state.get('format', 'parquet')}); "
+                         "there is nothing to report")
     keys = group_keys(docs, by, str(folder))
     measures = [(label, PER_1K, 1000.0) for label in span_labels] + [(label, SHARE, 1.0) for label in sentence_labels]
     rows = []

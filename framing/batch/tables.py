@@ -52,6 +52,24 @@ SPAN_SCHEMA = pa.schema([("doc_id", pa.string()), ("sentence", pa.int64()), ("st
                          ("voice", pa.string())])
 
 
+ERROR_SCHEMA = pa.schema([("doc_id", pa.string()), ("error", pa.string())])
+
+
+def empty_schema(name: str, labels: LabelSet) -> pa.Schema:
+    """The columns table ``name`` has even with no rows (metadata columns come with the rows that carry them),
+    so that a run of an empty corpus, or of documents that all failed, still writes complete tables.
+
+    Example:
+        >>> from framing.labels import LabelSet
+        >>> empty_schema("documents", LabelSet(("L",), (), {"L": "l"})).names
+        ['doc_id', 'n_sentences', 'n_words', 'L_count', 'L_per_1k', 'L_quoted_count', 'L_quoted_per_1k']
+    """
+    if name != "documents":
+        return {"sentences": SENTENCE_SCHEMA, "spans": SPAN_SCHEMA, "errors": ERROR_SCHEMA}[name]
+    return pa.schema([("doc_id", pa.string()), ("n_sentences", pa.int64()), ("n_words", pa.int64())]
+                     + [(c, pa.float64() if c.endswith("_per_1k") else pa.int64()) for c in label_columns(labels)])
+
+
 def label_columns(labels: LabelSet) -> list[str]:
     """The documents table's per-label columns: ``LABEL_count`` and ``LABEL_per_1k`` (per 1,000 sentences;
     span labels count the writer voice), then ``LABEL_quoted_count`` and ``LABEL_quoted_per_1k`` for span
@@ -168,10 +186,12 @@ def chunk_info(chunk: Path) -> dict:
     return json.loads((chunk / CHUNK_INFO).read_text(encoding="utf-8"))
 
 
-def merge_chunks(chunks: Sequence[Path], out: str | os.PathLike, fmt: str = "parquet") -> dict[str, int]:
+def merge_chunks(chunks: Sequence[Path], out: str | os.PathLike, labels: LabelSet,
+                 fmt: str = "parquet") -> dict[str, int]:
     """Join the chunks' tables into ``out/<table>.<fmt>``, one chunk in memory at a time; returns row counts.
 
-    Columns that appear in only some chunks (metadata) are filled with nulls elsewhere. Each file is
+    Columns that appear in only some chunks (metadata) are filled with nulls elsewhere; every table has at
+    least its :func:`empty_schema` columns, also with no chunks at all (an empty corpus). Each file is
     written under a temporary name and renamed into place.
     """
     if fmt not in FORMATS:
@@ -181,7 +201,8 @@ def merge_chunks(chunks: Sequence[Path], out: str | os.PathLike, fmt: str = "par
     for name in TABLES:
         files = [c / CHUNK_FILE.format(table=name) for c in chunks]
         try:
-            schema = pa.unify_schemas([pq.read_schema(f) for f in files], promote_options="permissive")
+            schema = pa.unify_schemas([*(pq.read_schema(f) for f in files), empty_schema(name, labels)],
+                                      promote_options="permissive")
         except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
             raise InputError(f"{name} table: a column changes type between chunks ({str(e).splitlines()[0]})") from None
         with atomic_file(out / f"{name}.{fmt}") as tmp:

@@ -38,7 +38,9 @@ def check(path: str, as_json: bool, model_dir: str | None, fail_on: list[str] | 
     model = FramingModel.from_pretrained(model_dir, precision=precision)
     labels = model.config.labelset
     rules = [parse_fail_on(rule, labels) for rule in fail_on or []]
-    result = model.predict(text, sensitivity)
+    from framing.progress import sentence_progress  # on stderr, for long inputs only: --json stdout stays clean
+
+    result = model.predict(text, sensitivity, progress=sentence_progress(sys.stderr, len(text)))
     if as_json:
         json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from framing.data.annotated import AnnotatedDocument, SpanAnnotation
 from framing.data.framing_corpus import FramingDocument, load_framing_corpus
-from framing.modeling import FramingModel, prepare_text
+from framing.modeling import FramingModel
+from framing.pipeline.prepared import prepare_document
 from framing.pipeline.segment import split_sentences
 from framing.training.default_data import bucket
 from framing.training.examples import NOT_SCARE, QuoteExample, TagExample
@@ -67,7 +68,7 @@ def quote_examples(docs: Sequence[FramingDocument], quote_classes: Sequence[str]
         if d.id in skip:
             continue
         marks = [(s.start, s.end) for s in d.spans if s.label == "SCARE_QUOTE"]
-        prepared = prepare_text(d.text)
+        prepared = prepare_document(d.text)
         for (start, end), quotes in zip(prepared.sentences, prepared.quotes):
             if quotes:
                 out.append(QuoteExample(d.text[start:end], [
