@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -168,11 +167,3 @@ def write_report(folder: str | os.PathLike, by: list[str], out: str | os.PathLik
     os.replace(tmp_csv, out)
     os.replace(tmp_png, png)
     return out, png
-
-
-def report_cli(args) -> int:
-    """``framing report``: parse ``--by`` and write the CSV and PNG."""
-    by = [key.strip() for key in args.by.split(",") if key.strip()]
-    csv, png = write_report(args.folder, by, args.out, args.min_docs, args.resamples, args.voice)
-    print(f"framing: wrote {csv} and {png}", file=sys.stderr)
-    return 0

@@ -64,6 +64,8 @@ def score_corpus(inputs: list[str], out: str | os.PathLike, model_dir: str | Non
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if batch_size < 1 or chunk_size < 1:
         raise UsageError(f"batch size and chunk size must be at least 1 (got {batch_size} and {chunk_size})")
 
@@ -353,16 +355,3 @@ class Progress:
 def _clock(seconds: float) -> str:
     seconds = int(round(seconds))
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
-
-
-def score_cli(args) -> int:
-    """``framing score``: run :func:`score_corpus` from parsed arguments and say where the tables are."""
-    if args.engine not in ENGINES:
-        raise UsageError(f"unknown engine {args.engine!r}; choose one of {', '.join(ENGINES)}")
-    state = score_corpus(args.inputs, args.out, args.model, args.batch_size, args.id_field, args.text_field,
-                         args.format, args.chunk_size, engine=args.engine, address=args.address,
-                         precision=args.precision)
-    print(f"framing: {state['documents']:,} documents scored ({state['sentences']:,} sentences, "
-          f"{state['spans']:,} spans), {state['errors']:,} not scored (see errors.{state['format']}); "
-          f"tables in {args.out}", file=sys.stderr)
-    return 0

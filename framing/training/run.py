@@ -288,20 +288,3 @@ def train_model(opts: TrainOptions, log: Callable[[str], None] = _log_stderr,
     log(f"framing: best dev F1 {result.best_score:.3f} at epoch {result.best_epoch}; model written to {out} "
         f"({minutes:.1f} min)")
     return out
-
-
-def train_cli(args) -> int:
-    """``framing train`` from parsed arguments: 0 when done, 2 on bad input (raised), 130 when interrupted."""
-    opts = TrainOptions(labels=args.labels, train=args.train, dev=args.dev, out=args.out, format=args.format,
-                        epochs=args.epochs, patience=args.patience, base=args.base, resume=args.resume,
-                        dry_run=args.dry_run, batch_size=args.batch_size, lr=args.lr, seed=args.seed)
-    try:
-        result = train_model(opts)
-    except KeyboardInterrupt:
-        where = opts.checkpoint_dir
-        hint = f"rerun with --resume to continue from {where}" if where.is_dir() else "no checkpoint was written yet"
-        print(f"framing: interrupted; {hint}", file=sys.stderr)
-        return 130
-    if opts.dry_run:
-        print(f"framing: dry run: the annotations are fit for training ({result.summary()})")
-    return 0
