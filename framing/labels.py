@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,18 @@ _NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 class LabelSetError(FramingError, ValueError):
     """A label set that cannot be used, with the offending label named."""
+
+
+def bias_label(sentence_labels: Sequence[str]) -> str | None:
+    """The sentence label that results report as ``bias``/``biased`` (kept in JSON and the sentences table
+    for compatibility), that BABE/MBIC's ``label_bias`` is compared with, and that a training example with
+    a single ``label`` trains: the first one (``BIASED`` for the default model). This rule is decided here only.
+
+    Example:
+        >>> bias_label(("UNVERIFIED", "OPINION")), bias_label(())
+        ('UNVERIFIED', None)
+    """
+    return sentence_labels[0] if sentence_labels else None
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,11 @@ class LabelSet:
                 raise LabelSetError(f"label {name!r}: has a description but is not a span or sentence label")
         if self.quote_label is not None and self.quote_label not in self.span_labels:
             raise LabelSetError(f"label {self.quote_label!r}: quote_label must be one of the span labels")
+
+    @property
+    def bias_label(self) -> str | None:
+        """The sentence label reported as ``bias``/``biased`` (:func:`bias_label`)."""
+        return bias_label(self.sentence_labels)
 
     @property
     def tagged_labels(self) -> tuple[str, ...]:

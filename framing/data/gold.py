@@ -150,7 +150,7 @@ def read_semeval2023(paths: list[Path], labelset: LabelSet) -> list[GoldDocument
 
 
 def _read_sentence_csv(path: Path, delimiter: str, labelset: LabelSet) -> list[GoldDocument]:
-    name = labelset.sentence_labels[0] if labelset.sentence_labels else None
+    name = labelset.bias_label
     if name is None:
         raise GoldDataError(f"{path}: the model has no sentence label to compare with label_bias")
     with open(path, encoding="utf-8-sig", newline="") as f:

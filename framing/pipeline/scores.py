@@ -83,7 +83,7 @@ def decode_document(scores: DocumentScores, labelset, quote_classes: Sequence[st
     """Flags of a whole document at ``thresholds`` (one per span and sentence label), each with its voice."""
     text = scores.text
     tagged = labelset.tagged_labels
-    name = labelset.sentence_labels[0] if labelset.sentence_labels else None
+    name = labelset.bias_label
     scare = quote_classes.index("SCARE") if labelset.quote_label else -1
     quotations = attributed_quotations(scores, quote_classes) if labelset.quote_label else []
     sentences, spans = [], []
