@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from framing.atomic import atomic_write
 from framing.errors import FramingError
 
 _NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -118,7 +119,7 @@ class LabelSet:
         )
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+        atomic_write(path, json.dumps(self.to_dict(), indent=2) + "\n")
 
     @classmethod
     def load(cls, path: str | Path) -> LabelSet:

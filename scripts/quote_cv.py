@@ -106,9 +106,9 @@ def main() -> None:
 
 
 def write_card(model_dir: Path, result: dict) -> None:
-    """Store the cross-validation results in a model's config and re-render its card."""
+    """Store the cross-validation results in a model's record and re-render its card."""
     model = FramingModel.from_pretrained(model_dir)
-    model.config.metrics["quotes_cv"] = result
+    model.record.metrics["quotes_cv"] = result
     model.save_pretrained(model_dir)
 
 

@@ -143,10 +143,10 @@ def reevaluate(folder: Path, out: Path) -> None:
     """Re-tune thresholds and re-measure a trained model with the current decoding; rewrite its card."""
     model = FramingModel.from_pretrained(folder)
     _, ptc_tune, ptc_dev, babe, quotes = load_splits(0, 0.0, random.Random(0))
-    model.config.metrics = tune_and_evaluate(model, ptc_tune, ptc_dev, babe, quotes)
+    model.record.metrics = tune_and_evaluate(model, ptc_tune, ptc_dev, babe, quotes)
     model.seen = seen_fingerprints(QUOTES)
     model.save_pretrained(out)
-    print(json.dumps({k: v for k, v in model.config.metrics.items() if k != "quotes"}, indent=1))
+    print(json.dumps({k: v for k, v in model.record.metrics.items() if k != "quotes"}, indent=1))
 
 
 def train_news(args: argparse.Namespace) -> None:
@@ -167,9 +167,9 @@ def train_news(args: argparse.Namespace) -> None:
     result = fit(model, data, opts, lambda m: tune_score(m, tune), resume=args.resume, key="news-v1",
                  log=lambda line: print(line, flush=True))
     metrics = tune_and_evaluate(model, ptc_tune, ptc_dev, babe, quotes, news_tune=tune)
-    cfg = model.config
-    cfg.metrics = metrics
-    cfg.training = {
+    cfg, record = model.config, model.record
+    record.metrics = metrics
+    record.training = {
         "command": f"python scripts/train.py --stage news --base {args.base} --news-epochs {args.news_epochs} "
                    f"--lr {args.lr} --replay {args.replay} --news-negatives {args.news_negatives} --seed {args.seed} "
                    f"--threads {args.threads}",
@@ -189,7 +189,7 @@ def train_news(args: argparse.Namespace) -> None:
     model.seen = {k: sorted(v) for k, v in seen.items()}
     model.save_pretrained(args.out)
     print(json.dumps({k: v for k, v in metrics.items() if k != "quotes"}, indent=1))
-    print(f"saved to {args.out} after {cfg.training['total_minutes']} min")
+    print(f"saved to {args.out} after {record.training['total_minutes']} min")
 
 
 def main() -> None:
@@ -244,9 +244,9 @@ def main() -> None:
     train_minutes = (time.time() - t0) / 60
     model.network.eval()
     metrics = tune_and_evaluate(model, ptc_tune, ptc_dev, babe, quotes)
-    cfg = model.config
-    cfg.metrics = metrics
-    cfg.training = {
+    cfg, record = model.config, model.record
+    record.metrics = metrics
+    record.training = {
         "command": "python scripts/train.py " + " ".join(
             (f"--{k.replace('_', '-')}" if v else f"--no-{k.replace('_', '-')}") if isinstance(v, bool)
             else f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items() if v is not None),
@@ -269,7 +269,7 @@ def main() -> None:
     print(json.dumps({k: v for k, v in metrics.items() if k != "quotes"}, indent=1))
     if quotes:
         print(metrics["quotes"]["report"])
-    print(f"saved to {args.out} after {cfg.training['total_minutes']} min")
+    print(f"saved to {args.out} after {record.training['total_minutes']} min")
 
 
 if __name__ == "__main__":

@@ -161,7 +161,8 @@ def test_update_model_writes_card(tiny_model_dir, tmp_path):
                  "--update-model"]) == 0
     card = (model_dir / "README.md").read_text()
     assert "## Latest evaluation" in card and "NAME_CALLING span F1" in card
-    assert json.loads((model_dir / "config.json").read_text())["evaluation"]["headline"]
+    assert json.loads((model_dir / "record.json").read_text())["evaluation"]["headline"]
+    assert "evaluation" not in json.loads((model_dir / "config.json").read_text())
 
 
 def test_bootstrap_interval_contains_value():

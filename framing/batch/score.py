@@ -33,7 +33,9 @@ from framing.data.corpus import CorpusDocument, corpus_files, count_documents, i
 from framing.data.documents import InputError
 from framing.errors import UsageError
 from framing.labels import LabelSet
+from framing.model_files import CONFIG_NAME, WEIGHTS_NAME
 from framing.nn.precision import ENV_VAR as PRECISION_ENV
+from framing.record import RECORD_KEYS
 
 ENGINES = ("local", "ray")
 RUN_FILE = "run.json"
@@ -77,8 +79,8 @@ def score_corpus(inputs: list[str], out: str | os.PathLike, model_dir: str | Non
     folder = Path(model_dir) if model_dir else default_model_dir()
     # the model folder is checked before anything is written: a damaged one is a one-line error
     model = FramingModel.from_pretrained(folder, precision=mode) if engine != "ray" else None
-    if model is None and (folder / "config.json").is_file():
-        FramingConfig.load(folder / "config.json")
+    if model is None and (folder / CONFIG_NAME).is_file():
+        FramingConfig.load(folder / CONFIG_NAME)
     fingerprint = run_fingerprint(inputs, folder, id_field, text_field)
     out = Path(out)
     new_run = not (out / RUN_FILE).is_file()
@@ -233,14 +235,14 @@ def run_fingerprint(inputs: list[str], model_dir: Path, id_field: str, text_fiel
                           .encode())
         files.append({"path": str(path), "listing": digest.hexdigest()})
     model = hashlib.sha256()
-    if (model_dir / "config.json").is_file():
-        # the records about a model (metrics, evaluation, training) change when it is re-evaluated,
-        # not what it predicts, so they do not stop a run from continuing
-        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
-        kept = {k: v for k, v in config.items() if k not in ("metrics", "evaluation", "training")}
+    if (model_dir / CONFIG_NAME).is_file():
+        # the records about a model change when it is re-evaluated, not what it predicts, so they do not stop
+        # a run from continuing (they live in record.json; an older config.json still holds them)
+        config = json.loads((model_dir / CONFIG_NAME).read_text(encoding="utf-8"))
+        kept = {k: v for k, v in config.items() if k not in RECORD_KEYS}
         model.update(json.dumps(kept, sort_keys=True).encode())
-    if (model_dir / "model.safetensors").is_file():
-        with open(model_dir / "model.safetensors", "rb") as f:
+    if (model_dir / WEIGHTS_NAME).is_file():
+        with open(model_dir / WEIGHTS_NAME, "rb") as f:
             model.update(hashlib.file_digest(f, "sha256").digest())
     return {"inputs": files, "model": str(model_dir.resolve()), "model_sha256": model.hexdigest(),
             "id_field": id_field, "text_field": text_field}

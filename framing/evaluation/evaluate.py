@@ -298,7 +298,9 @@ def model_sha256(folder: str | Path) -> str:
     """sha256 of a model folder's weights (thresholds and labels are recorded beside it in the report)."""
     import hashlib
 
-    return hashlib.sha256((Path(folder) / "model.safetensors").read_bytes()).hexdigest()
+    from framing.model_files import WEIGHTS_NAME
+
+    return hashlib.sha256((Path(folder) / WEIGHTS_NAME).read_bytes()).hexdigest()
 
 
 def run_evaluation(model_dir: str | None, specs: Sequence[str], out: str | Path, update_model: bool = False,
@@ -347,7 +349,9 @@ def run_evaluation(model_dir: str | None, specs: Sequence[str], out: str | Path,
                **evaluate(model, golds, lexicon)}
     write_report(metrics, out)
     if update_model:
-        model.config.evaluation = {"created": metrics["created"], "precision": model.precision, "data": metrics["data"],
-                                   "headline": headline(metrics)}
-        model.save_pretrained(folder)
+        from framing.model_card import update_folder
+
+        evaluation = {"created": metrics["created"], "precision": model.precision, "data": metrics["data"],
+                      "headline": headline(metrics)}
+        update_folder(folder, lambda record: setattr(record, "evaluation", evaluation))  # the weights stay as they are
     return metrics

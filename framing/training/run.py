@@ -254,8 +254,8 @@ def train_model(opts: TrainOptions, log: Callable[[str], None] = _log_stderr,
     tuned = tune_thresholds(model, dev.documents)
     model.config.thresholds.update(tuned)
     metrics = dev_metrics(model, dev.documents)
-    cfg = model.config
-    cfg.metrics = metrics | {
+    cfg, record = model.config, model.record
+    record.metrics = metrics | {
         "spans_data": f"dev: {opts.dev}, {len(dev.documents)} documents",
         "note": (f"Mean dev F1 over the labels with dev examples: {metrics['dev_f1']:.3f}. Dev figures at the "
                  "thresholds in the table above, tuned on the same dev set (phrase-level F0.5 for span labels, "
@@ -263,7 +263,7 @@ def train_model(opts: TrainOptions, log: Callable[[str], None] = _log_stderr,
                  "measure on held-out data with framing evaluate."),
     }
     minutes = result.minutes
-    cfg.training = {
+    record.training = {
         "command": "framing train " + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in asdict(opts).items()
                                                if v not in (None, False) and k != "dry_run"),
         "data": {split: {"file": imp.source, "format": imp.format, "documents": len(imp.documents),
