@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from framing.data.annotated import AnnotatedDocument, SpanAnnotation
 from framing.data.jsonlines import read_json_lines
 from framing.data.quote_corpus import load_documents
 from framing.data.shared_corpora import sha256_text
@@ -65,6 +66,11 @@ class FramingDocument:
     @property
     def corpus(self) -> str:
         return self.id.partition(":")[0]
+
+    def annotated(self) -> AnnotatedDocument:
+        """This article as the one annotated-document type (spans keep their voice; every sentence was read)."""
+        return AnnotatedDocument(self.id, self.text, self.id, [SpanAnnotation(s.start, s.end, s.label, self.id, s.voice)
+                                                               for s in self.spans], genre=self.genre)
 
     @property
     def words(self) -> int:
