@@ -14,14 +14,12 @@ import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from framing import __version__
 from framing.atomic import atomic_write
 from framing.errors import ModelFolderError
-from framing.labels import DEFAULT_LABELSET, LabelSet
+from framing.labels import DEFAULT_LABELSET, QUOTE_CLASSES, SCARE_CLASS, LabelSet
 from framing.model_files import read_json
 from framing.record import RECORD_KEYS
-
-QUOTE_CLASSES = ("SCARE", "DIRECT", "TITLE_NAME", "MENTION", "OTHER")
+from framing.version import __version__
 
 
 def _default_thresholds() -> dict[str, float]:
@@ -47,8 +45,8 @@ class FramingConfig:
     def __post_init__(self) -> None:
         if self.lora_rank < 1:
             raise ModelFolderError(f"lora_rank must be at least 1, got {self.lora_rank}")
-        if "SCARE" not in self.quote_classes:
-            raise ModelFolderError(f"quote_classes must include 'SCARE', got {list(self.quote_classes)}")
+        if SCARE_CLASS not in self.quote_classes:
+            raise ModelFolderError(f"quote_classes must include {SCARE_CLASS!r}, got {list(self.quote_classes)}")
         names = (*self.labelset.span_labels, *self.labelset.sentence_labels)
         for name in names:
             self.thresholds.setdefault(name, 0.5)

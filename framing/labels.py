@@ -225,6 +225,12 @@ DEFAULT_LABELSET = LabelSet(
     quote_label="SCARE_QUOTE",
 )
 
+# What a pair of quotation marks is used for, in this order: the quote head's classes (FramingConfig.quote_classes)
+# and the labels of the quotation-mark corpus (data/quotes/GUIDELINES.md).
+QUOTE_CLASSES = ("SCARE", "DIRECT", "TITLE_NAME", "MENTION", "OTHER")
+SCARE_CLASS = "SCARE"  # the class whose probability decides a ``quote_label`` span
+ATTRIBUTED_CLASS = "DIRECT"  # a verbatim quotation attributed to a source: the words inside are quoted voice
+
 # How PTC / SemEval-2020 Task 11 technique names map onto the default span labels.
 PTC_TECHNIQUES = {
     "Loaded_Language": "LOADED_LANGUAGE",

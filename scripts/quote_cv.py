@@ -22,8 +22,8 @@ from sklearn.metrics import classification_report, confusion_matrix, precision_r
 from sklearn.model_selection import GroupKFold
 
 from framing.config import FramingConfig
-from framing.data.quote_corpus import QUOTE_LABELS
 from framing.evaluation.baselines import rule_is_scare
+from framing.labels import QUOTE_CLASSES, SCARE_CLASS
 from framing.modeling import FramingModel
 from framing.training.default_data import quote_examples_by_document  # noqa: I001
 from framing.training.examples import QuoteExample
@@ -68,7 +68,7 @@ def main() -> None:
     for (corpus, doc_id), found in quote_examples_by_document(CORPUS).items():
         examples += found
         groups += [f"{corpus}:{doc_id}"] * len(found)
-    scare = QUOTE_LABELS.index("SCARE")
+    scare = QUOTE_CLASSES.index(SCARE_CLASS)
     gold_all, pred_all, rule_all = [], [], []
     for fold, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=args.folds).split(examples, groups=groups)):
         model = train_fold([examples[i] for i in train_idx], args.epochs, args.batch_size, args.lr, args.seed + fold)
@@ -82,7 +82,7 @@ def main() -> None:
         print(f"fold {fold}: {len(gold)} quotes, SCARE F1 model {report(gold, probs.argmax(1), scare)['scare_f1']:.3f}"
               f", rule {report(gold, rule, scare)['scare_f1']:.3f} ({(time.time() - t0) / 60:.1f} min)", flush=True)
     gold, pred, rule = np.concatenate(gold_all), np.concatenate(pred_all), np.concatenate(rule_all)
-    names = list(QUOTE_LABELS)
+    names = list(QUOTE_CLASSES)
     result = {
         "data": f"data/quotes/quotes.jsonl, {len(gold)} quotes in {len(set(groups))} documents, "
                 f"{args.folds}-fold cross-validation grouped by document (quote head trained on quotes only)",

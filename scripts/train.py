@@ -25,10 +25,9 @@ from sklearn.metrics import accuracy_score, classification_report, f1_score, pre
 
 from framing.config import FramingConfig
 from framing.data.gold import fingerprint
-from framing.data.quote_corpus import QUOTE_LABELS
 from framing.evaluation.baselines import rule_is_scare
 from framing.evaluation.metrics import best_threshold, span_report
-from framing.labels import DEFAULT_LABELSET
+from framing.labels import DEFAULT_LABELSET, QUOTE_CLASSES, SCARE_CLASS
 from framing.modeling import FramingModel
 from framing.training.default_data import (  # noqa: I001
     babe_splits,
@@ -87,7 +86,7 @@ def tune_and_evaluate(model: FramingModel, ptc_tune, ptc_dev, babe, quotes, news
         cfg.thresholds.update(tune_tag_thresholds(model, ptc_tune))
     babe_tune = sentence_probabilities(model, [e.text for e in babe["tune"]])
     cfg.thresholds["BIASED"] = best_threshold(babe_tune, np.array([e.label for e in babe["tune"]]))[0]
-    scare = QUOTE_LABELS.index("SCARE")
+    scare = QUOTE_CLASSES.index(SCARE_CLASS)
     if quotes:
         p_tune, y_tune = quote_probabilities(model, quotes["tune"])
         cfg.thresholds["SCARE_QUOTE"] = best_threshold(p_tune[:, scare], y_tune == scare)[0]
@@ -116,8 +115,8 @@ def tune_and_evaluate(model: FramingModel, ptc_tune, ptc_dev, babe, quotes, news
             "data": f"data/quotes dev documents ({len(y_dev)} quotes, PTC dev + 10% of other documents)",
             "scare_precision": float(mp), "scare_recall": float(mr), "scare_f1": float(mf),
             "rule_precision": float(rp), "rule_recall": float(rr), "rule_f1": float(rf),
-            "report": classification_report(y_dev, p_dev.argmax(1), labels=list(range(len(QUOTE_LABELS))),
-                                            target_names=list(QUOTE_LABELS), zero_division=0, digits=3),
+            "report": classification_report(y_dev, p_dev.argmax(1), labels=list(range(len(QUOTE_CLASSES))),
+                                            target_names=list(QUOTE_CLASSES), zero_division=0, digits=3),
         }
     metrics["note"] = ("All figures are on dev data the model never trained on; thresholds were tuned on separate "
                        "tune splits (" + ("15% of the news corpus train articles" if news_tune is not None else

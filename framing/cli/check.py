@@ -15,6 +15,7 @@ from dataclasses import asdict
 
 from framing.cli.parents import MODEL, PRECISION, sensitivity
 from framing.errors import EXIT_FLAGGED, EXIT_OK
+from framing.wording import plural
 
 NAME = "check"
 
@@ -78,6 +79,6 @@ def _compare(args: argparse.Namespace) -> int:
     for sign, spans, result in (("+", c.added, c.new), ("-", c.removed, c.old)):
         for s in spans:
             print(f"{sign} {s.label} {s.text!r} ({s.score:.2f}) in: {result.sentences[s.sentence].text}")
-    print(f"{len(c.added)} flag{'s' * (len(c.added) != 1)} added, {len(c.removed)} removed "
+    print(f"{plural(len(c.added), 'flag')} added, {len(c.removed)} removed "
           f"({old_path}: {len(c.old.spans)}, {new_path}: {len(c.new.spans)}).")
     return EXIT_OK

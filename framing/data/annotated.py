@@ -24,7 +24,10 @@ class AnnotationFormatError(FramingError, ValueError):
 
 class SpanAnnotation(NamedTuple):
     """A labelled span ``text[start:end]``; ``where`` locates it when that is more precise than its document;
-    ``voice`` is ``writer`` (the default) or ``quoted`` (inside an attributed quotation)."""
+    ``voice`` is ``writer`` (the default) or ``quoted`` (inside an attributed quotation).
+
+    ``(start, end, label)`` is the order of every span tuple in the package (training examples, decoded flags,
+    corpus readers), so ``span[:3]`` of any of them compares with any other."""
 
     start: int
     end: int

@@ -110,12 +110,12 @@ def _read_technique_spans(paths: list[Path], mapping: dict[str, str], labelset: 
     for doc_id, text in texts.items():
         spans = by_doc.get(doc_id, [])
         where = f"{labels_file}:{line[doc_id]}" if doc_id in line else str(folder / f"article{doc_id}.txt")
-        for technique, s, e in spans:
+        for s, e, _ in spans:
             _check_span(where, doc_id, text, s, e)
         docs.append(AnnotatedDocument(
             doc_id, text, where, voiced=False,
-            spans=[SpanAnnotation(s, e, mapping[t]) for t, s, e in spans if mapping.get(t) in labelset.span_labels],
-            propaganda=[(s, e) for _, s, e in spans]))
+            spans=[SpanAnnotation(s, e, mapping[t]) for s, e, t in spans if mapping.get(t) in labelset.span_labels],
+            propaganda=[(s, e) for s, e, _ in spans]))
     return docs
 
 

@@ -39,6 +39,7 @@ from framing.evaluation.metrics import (
     word_spans,
 )
 from framing.evaluation.phrases import PhraseDoc, phrase_section
+from framing.labels import SCARE_CLASS
 from framing.modeling import FramingModel
 from framing.nn import precision as precision_modes
 from framing.pipeline.results import DocumentResult
@@ -213,7 +214,7 @@ def _sentence_section(model: FramingModel, docs: list[AnnotatedDocument], scores
 def _quote_section(model: FramingModel, docs: list[AnnotatedDocument], scores: list[DocumentScores], seed: int) -> dict:
     cfg = model.config
     classes = list(cfg.quote_classes)
-    scare = classes.index("SCARE")
+    scare = classes.index(SCARE_CLASS)
     gold, probs, rule, groups, unmatched = [], [], [], [], 0
     for d, sc in zip(docs, scores):
         found = {q.start: (q, p, st) for st in sc.sentences for q, p in zip(st.quotes, st.quote_probs)}

@@ -45,6 +45,7 @@ from framing.training.examples import SentenceExample, TagExample
 from framing.training.loop import LoopOptions, TrainingError, epoch_plan, fit
 from framing.training.steps import TAG_CLASS_WEIGHTS, sentence_label_probabilities
 from framing.training.thresholds import tune_thresholds
+from framing.wording import plural
 
 
 @dataclass
@@ -238,7 +239,7 @@ def train_model(opts: TrainOptions, log: Callable[[str], None] = _log_stderr,
         raise TrainingError(f"{out}: already exists; choose a new --out folder (framing train never overwrites one)")
     labelset, train, dev, report = load_and_validate(opts, log)
     if report.fatal:
-        raise TrainingError(f"{len(report.fatal)} error{'s' * (len(report.fatal) != 1)} in the annotations "
+        raise TrainingError(f"{plural(len(report.fatal), 'error')} in the annotations "
                             "(listed above); nothing was trained")
     if opts.dry_run:
         return report

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from framing.errors import DataError, UsageError
+from framing.labels import SCARE_CLASS
 from framing.modeling import FramingModel
 from framing.pipeline.scores import DocumentScores
 
@@ -59,7 +60,7 @@ def _candidates(model: FramingModel, doc_id: str, scores: DocumentScores) -> lis
         for j, name in enumerate(labels.sentence_labels):
             values.append(float(closeness(s.sentence[j : j + 1], cfg.thresholds[name])[0]))
         if labels.quote_label and len(s.quotes):
-            scare = cfg.quote_classes.index("SCARE")
+            scare = cfg.quote_classes.index(SCARE_CLASS)
             values.append(float(closeness(s.quote_probs[:, scare], cfg.thresholds[labels.quote_label]).max()))
         out.append(Candidate(doc_id, k, s.start, s.end, max(values)))
     return out
