@@ -62,10 +62,7 @@ def load_quote_corpus(path: str | Path) -> list[QuoteRecord]:
     """Read stand-off quote labels and re-attach each document's text, checking hash and offsets."""
     path = Path(path)
     rows = []
-    for lineno, row in read_json_lines(path, QuoteCorpusError, objects=True):
-        missing = [k for k in FIELDS if k not in row]
-        if missing:
-            raise QuoteCorpusError(f"{path}:{lineno}: missing field(s) {', '.join(missing)}")
+    for lineno, row in read_json_lines(path, QuoteCorpusError, objects=True, fields=FIELDS):
         if row["label"] not in QUOTE_CLASSES:
             raise QuoteCorpusError(
                 f"{path}:{lineno}: unknown label {row['label']!r}, expected one of {', '.join(QUOTE_CLASSES)}")
