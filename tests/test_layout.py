@@ -7,7 +7,7 @@ import pytest
 
 from framing import model_files
 
-PACKAGE = Path(__file__).resolve().parent.parent / "framing"
+PACKAGE = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file()) / "framing"
 MAX_LINES = 400
 
 
