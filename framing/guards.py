@@ -24,6 +24,7 @@ import io
 import json
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -156,8 +157,13 @@ def load_json(text: str | bytes, name: str, max_depth: int = MAX_DEPTH):
 
     ``json.JSONDecodeError`` is left to the caller, which knows the line it read.
     """
+    return _nesting_capped(lambda: json.loads(text), name, max_depth)
+
+
+def _nesting_capped(parse: Callable[[], object], name: str, max_depth: int):
+    """``parse()``, with deep nesting (in the parser or the value) a :class:`TooLargeError` naming ``name``."""
     try:
-        value = json.loads(text)
+        value = parse()
     except RecursionError:
         raise TooLargeError(f"{name}: nested more than {max_depth} levels deep") from None
     if depth(value, max_depth) > max_depth:
@@ -172,18 +178,16 @@ def load_yaml(text: str, name: str, max_depth: int = MAX_DEPTH):
 
     if len(text) > MAX_LABELSET_BYTES:
         raise TooLargeError(f"{name}: too large ({len(text):,} characters; the limit is {MAX_LABELSET_BYTES:,})")
-    try:
+
+    def parse():
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 line = event.start_mark.line + 1
                 raise DataError(f"{name}:{line}: YAML anchors and aliases (&name, *name) are not allowed; "
                                 "write each entry out")
-        value = yaml.safe_load(text)
-    except RecursionError:
-        raise TooLargeError(f"{name}: nested more than {max_depth} levels deep") from None
-    if depth(value, max_depth) > max_depth:
-        raise TooLargeError(f"{name}: nested more than {max_depth} levels deep")
-    return value
+        return yaml.safe_load(text)
+
+    return _nesting_capped(parse, name, max_depth)
 
 
 def short_repr(value, limit: int = 60) -> str:

@@ -20,8 +20,10 @@ import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 
+from framing.atomic import atomic_file, atomic_write
 from framing.config import FramingConfig
 from framing.errors import ModelFolderError, UsageError
+from framing.model_files import CARD_NAME, CONFIG_NAME, LABELS_NAME, SEEN_NAME, WEIGHTS_NAME, default_model_dir
 from framing.nn import precision as precision_modes
 from framing.nn.base_model import BASE_MODEL_NAME, base_model_dir
 from framing.nn.bert import BertEncoder
@@ -33,38 +35,11 @@ from framing.pipeline.prepared import PreparedDocument, prepare_document
 from framing.pipeline.quotes import Quote
 from framing.pipeline.results import DocumentResult
 from framing.pipeline.scores import DocumentScores, SentenceScores, decode_document
+from framing.record import ModelRecord, read_seen
 
-WEIGHTS_NAME = "model.safetensors"
-CONFIG_NAME = "config.json"
-LABELS_NAME = "labels.json"
-CARD_NAME = "README.md"
-# Fingerprints (framing.data.gold.fingerprint) of the documents a model was trained or tuned on, so that
-# evaluation can leave them out.
-SEEN_NAME = "seen_documents.json"
 SENSITIVITY_STEP = 0.25  # threshold shift per unit of sensitivity
 
 
-def default_model_dir() -> Path:
-    """The shipped default model: installed inside the package, or in ``models/`` of a checkout."""
-    here = Path(__file__).resolve().parent
-    installed = here / "_default_model"  # where pyproject.toml maps models/framing-default in a wheel
-    if (installed / CONFIG_NAME).is_file():
-        return installed
-    return here.parent / "models" / "framing-default"
-
-
-def _read_seen(path: Path) -> dict[str, list[str]]:
-    """``seen_documents.json``: ``{"train": [fingerprint, ...], ...}``, or a ModelFolderError naming it."""
-    from framing.guards import load_json
-
-    try:
-        seen = load_json(path.read_text(encoding="utf-8"), str(path))
-    except (OSError, UnicodeDecodeError, ValueError) as e:
-        raise ModelFolderError(f"{path}: cannot be read ({str(e).splitlines()[0][:120]})") from None
-    if not isinstance(seen, dict) or not all(isinstance(v, list) and all(isinstance(x, str) for x in v)
-                                             for v in seen.values()):
-        raise ModelFolderError(f"{path}: must be an object of lists of fingerprints")
-    return seen
 
 
 class FramingModel:
@@ -81,6 +56,7 @@ class FramingModel:
         # the saved adapter weights so that save_pretrained still writes the same format.
         self._frozen_state = frozen_state
         self.seen: dict[str, list[str]] = {}  # {"train": [fingerprint, ...], "tune": [...]}
+        self.record = ModelRecord()  # training and evaluation records, rendered into the model card
 
     # ---- building, loading, saving -------------------------------------------------
     @classmethod
@@ -162,8 +138,8 @@ class FramingModel:
         if not for_training:
             precision_modes.apply(model.network, mode)
             model.precision = mode
-        if (folder / SEEN_NAME).is_file():
-            model.seen = _read_seen(folder / SEEN_NAME)
+        model.seen = read_seen(folder)
+        model.record = ModelRecord.load(folder)
         if not for_training:
             return model
         expected = model._saved_keys()
@@ -183,8 +159,8 @@ class FramingModel:
     def _folded(cls, config: FramingConfig, state: dict[str, torch.Tensor], source: Path) -> FramingModel:
         folder = base_model_dir()
         if config.encoder_config is None:
-            bert = load_file(folder / "model.safetensors")
-            encoder_config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+            bert = load_file(folder / WEIGHTS_NAME)  # the base encoder's folder uses the same names
+            encoder_config = json.loads((folder / CONFIG_NAME).read_text(encoding="utf-8"))
         else:
             bert, encoder_config = {}, config.encoder_config
         heads, lora = {}, {}
@@ -224,7 +200,8 @@ class FramingModel:
         return {n for n, p in self.network.named_parameters() if p.requires_grad}
 
     def save_pretrained(self, directory: str | os.PathLike, card: str | None = None) -> None:
-        """Write config, label set, the trained weights (LoRA, casing, heads) and the model card."""
+        """Write config, label set, the trained weights (LoRA, casing, heads), the record (if any), the
+        documents seen and the model card (rendered from config and record unless ``card`` is given)."""
         from framing.model_card import render_card
 
         folder = Path(directory)
@@ -235,12 +212,15 @@ class FramingModel:
             self._unmerge()
             keys = self._saved_keys()
             state = {n: p.detach().cpu().contiguous() for n, p in self.network.named_parameters() if n in keys}
-        save_file(state, folder / WEIGHTS_NAME)
+        with atomic_file(folder / WEIGHTS_NAME) as tmp:  # evaluate --update-model saves over the folder it read
+            save_file(state, tmp)
         self.config.save(folder / CONFIG_NAME)
         self.config.labelset.save(folder / LABELS_NAME)
-        (folder / CARD_NAME).write_text(card or render_card(self.config), encoding="utf-8")
+        if self.record:
+            self.record.save(folder)
+        atomic_write(folder / CARD_NAME, card or render_card(self.config, self.record))
         if self.seen:
-            (folder / SEEN_NAME).write_text(json.dumps(self.seen) + "\n", encoding="utf-8")
+            atomic_write(folder / SEEN_NAME, json.dumps(self.seen) + "\n")
 
     def _merge(self) -> None:
         if not self._merged and self._frozen_state is None:

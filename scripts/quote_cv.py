@@ -28,8 +28,8 @@ from sklearn.metrics import classification_report, confusion_matrix, precision_r
 from sklearn.model_selection import GroupKFold
 
 from framing.config import FramingConfig
-from framing.data.quote_corpus import QUOTE_LABELS
 from framing.evaluation.baselines import rule_is_scare
+from framing.labels import QUOTE_CLASSES, SCARE_CLASS
 from framing.modeling import FramingModel
 from framing.training.default_data import quote_corpus_ids, quote_examples_by_document  # noqa: I001
 from framing.training.examples import QuoteExample
@@ -43,7 +43,7 @@ CORPUS = Path(__file__).resolve().parent.parent / "data" / "quotes" / "quotes.js
 def news_quotes() -> list[QuoteExample]:
     """Quote examples from the news corpus's train articles that are not quote-corpus documents."""
     news = NewsData.load()
-    return quote_examples(news.fit + news.tune, QUOTE_LABELS, skip=quote_corpus_ids(CORPUS))
+    return quote_examples(news.fit + news.tune, QUOTE_CLASSES, skip=quote_corpus_ids(CORPUS))
 
 
 def train_fold(train: list[QuoteExample], epochs: int, batch_size: int, lr: float, seed: int) -> FramingModel:
@@ -85,7 +85,7 @@ def main() -> None:
     for (corpus, doc_id), found in list(quote_examples_by_document(CORPUS).items())[: args.limit]:
         examples += found
         groups += [f"{corpus}:{doc_id}"] * len(found)
-    scare = QUOTE_LABELS.index("SCARE")
+    scare = QUOTE_CLASSES.index(SCARE_CLASS)
     extra = news_quotes()[: args.limit] if args.news else []
     if extra:
         print(f"news quotations: {sum(len(e.quotes) for e in extra)} in {len(extra)} sentences", flush=True)
@@ -107,7 +107,7 @@ def main() -> None:
               f", rule {report(gold, rule, scare)['scare_f1']:.3f} ({(time.time() - t0) / 60:.1f} min)", flush=True)
     gold, pred, rule = np.concatenate(gold_all), np.concatenate(pred_all), np.concatenate(rule_all)
     at_threshold = np.where(np.concatenate(p_scare) >= args.threshold, scare, -1)
-    names = list(QUOTE_LABELS)
+    names = list(QUOTE_CLASSES)
     result = {
         "data": f"data/quotes/quotes.jsonl, {len(gold)} quotes in {len(set(groups))} documents, "
                 f"{args.folds}-fold cross-validation grouped by document (quote head trained on quotes only"
@@ -133,9 +133,9 @@ def main() -> None:
 
 
 def write_card(model_dir: Path, result: dict) -> None:
-    """Store the cross-validation results in a model's config and re-render its card."""
+    """Store the cross-validation results in a model's record and re-render its card."""
     model = FramingModel.from_pretrained(model_dir)
-    model.config.metrics["quotes_cv"] = result
+    model.record.metrics["quotes_cv"] = result
     model.save_pretrained(model_dir)
 
 

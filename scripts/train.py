@@ -25,10 +25,9 @@ from sklearn.metrics import accuracy_score, classification_report, f1_score, pre
 
 from framing.config import FramingConfig
 from framing.data.gold import fingerprint
-from framing.data.quote_corpus import QUOTE_LABELS
 from framing.evaluation.baselines import rule_is_scare
 from framing.evaluation.metrics import best_threshold, span_report
-from framing.labels import DEFAULT_LABELSET
+from framing.labels import DEFAULT_LABELSET, QUOTE_CLASSES, SCARE_CLASS
 from framing.modeling import FramingModel
 from framing.training.default_data import (  # noqa: I001
     babe_splits,
@@ -88,7 +87,7 @@ def tune_and_evaluate(model: FramingModel, ptc_tune, ptc_dev, babe, quotes, news
         cfg.thresholds.update(tune_tag_thresholds(model, ptc_tune))
     babe_tune = sentence_probabilities(model, [e.text for e in babe["tune"]])
     cfg.thresholds["BIASED"] = best_threshold(babe_tune, np.array([e.label for e in babe["tune"]]))[0]
-    scare = QUOTE_LABELS.index("SCARE")
+    scare = QUOTE_CLASSES.index(SCARE_CLASS)
     if quotes:
         p_tune, y_tune = quote_probabilities(model, quotes["tune"])
         cfg.thresholds["SCARE_QUOTE"] = best_threshold(p_tune[:, scare], y_tune == scare)[0]
@@ -117,8 +116,8 @@ def tune_and_evaluate(model: FramingModel, ptc_tune, ptc_dev, babe, quotes, news
             "data": f"data/quotes dev documents ({len(y_dev)} quotes, PTC dev + 10% of other documents)",
             "scare_precision": float(mp), "scare_recall": float(mr), "scare_f1": float(mf),
             "rule_precision": float(rp), "rule_recall": float(rr), "rule_f1": float(rf),
-            "report": classification_report(y_dev, p_dev.argmax(1), labels=list(range(len(QUOTE_LABELS))),
-                                            target_names=list(QUOTE_LABELS), zero_division=0, digits=3),
+            "report": classification_report(y_dev, p_dev.argmax(1), labels=list(range(len(QUOTE_CLASSES))),
+                                            target_names=list(QUOTE_CLASSES), zero_division=0, digits=3),
         }
     metrics["note"] = ("All figures are on dev data the model never trained on; thresholds were tuned on separate "
                        "tune splits (" + ("15% of the news corpus train articles" if news_tune is not None else
@@ -144,10 +143,10 @@ def reevaluate(folder: Path, out: Path) -> None:
     """Re-tune thresholds and re-measure a trained model with the current decoding; rewrite its card."""
     model = FramingModel.from_pretrained(folder)
     _, ptc_tune, ptc_dev, babe, quotes = load_splits(0, 0.0, random.Random(0))
-    model.config.metrics = tune_and_evaluate(model, ptc_tune, ptc_dev, babe, quotes)
+    model.record.metrics = tune_and_evaluate(model, ptc_tune, ptc_dev, babe, quotes)
     model.seen = seen_fingerprints(QUOTES)
     model.save_pretrained(out)
-    print(json.dumps({k: v for k, v in model.config.metrics.items() if k != "quotes"}, indent=1))
+    print(json.dumps({k: v for k, v in model.record.metrics.items() if k != "quotes"}, indent=1))
 
 
 def train_news(args: argparse.Namespace) -> None:
@@ -171,9 +170,9 @@ def train_news(args: argparse.Namespace) -> None:
     result = fit(model, data, opts, lambda m: tune_score(m, tune), resume=args.resume, key="news-v1",
                  log=lambda line: print(line, flush=True))
     metrics = tune_and_evaluate(model, ptc_tune, ptc_dev, babe, quotes, news_tune=tune)
-    cfg = model.config
-    cfg.metrics = metrics
-    cfg.training = {
+    cfg, record = model.config, model.record
+    record.metrics = metrics
+    record.training = {
         "command": f"python scripts/train.py --stage news --base {args.base} --news-epochs {args.news_epochs} "
                    f"--lr {args.lr} --replay {args.replay} --news-negatives {args.news_negatives} --seed {args.seed} "
                    + ("--news-quotes " if args.news_quotes else "") +
@@ -195,7 +194,7 @@ def train_news(args: argparse.Namespace) -> None:
     model.seen = {k: sorted(v) for k, v in seen.items()}
     model.save_pretrained(args.out)
     print(json.dumps({k: v for k, v in metrics.items() if k != "quotes"}, indent=1))
-    print(f"saved to {args.out} after {cfg.training['total_minutes']} min")
+    print(f"saved to {args.out} after {record.training['total_minutes']} min")
 
 
 def main() -> None:
@@ -252,9 +251,9 @@ def main() -> None:
     train_minutes = (time.time() - t0) / 60
     model.network.eval()
     metrics = tune_and_evaluate(model, ptc_tune, ptc_dev, babe, quotes)
-    cfg = model.config
-    cfg.metrics = metrics
-    cfg.training = {
+    cfg, record = model.config, model.record
+    record.metrics = metrics
+    record.training = {
         "command": "python scripts/train.py " + " ".join(
             (f"--{k.replace('_', '-')}" if v else f"--no-{k.replace('_', '-')}") if isinstance(v, bool)
             else f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items() if v is not None),
@@ -277,7 +276,7 @@ def main() -> None:
     print(json.dumps({k: v for k, v in metrics.items() if k != "quotes"}, indent=1))
     if quotes:
         print(metrics["quotes"]["report"])
-    print(f"saved to {args.out} after {cfg.training['total_minutes']} min")
+    print(f"saved to {args.out} after {record.training['total_minutes']} min")
 
 
 if __name__ == "__main__":

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from framing.atomic import atomic_file
 from framing.batch.tables import read_table
 from framing.data.documents import InputError
 from framing.errors import UsageError
@@ -149,7 +149,7 @@ def plot_rates(rates: pd.DataFrame, by: list[str], path: str | os.PathLike, colu
     fig.suptitle(f"Framing devices by {', '.join(by)}: ranked, with 95% bootstrap intervals over documents "
                  f"(document counts in brackets)", fontsize=11)
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / (height * lines)))
-    fig.savefig(path, dpi=100)
+    fig.savefig(path, dpi=100, format="png")  # the name may be a temporary one
     plt.close(fig)
 
 
@@ -162,20 +162,10 @@ def write_report(folder: str | os.PathLike, by: list[str], out: str | os.PathLik
     rates = group_rates(folder, by, min_docs, resamples, voice=voice)
     out.parent.mkdir(parents=True, exist_ok=True)
     png = out.with_suffix(".png")
-    tmp_csv, tmp_png = out.with_name(out.name + ".tmp"), png.with_name(png.stem + ".tmp.png")
     from framing.guards import csv_cell
 
     safe = rates.assign(**{c: rates[c].map(csv_cell) for c in rates.columns if rates[c].dtype == object})
-    safe.to_csv(tmp_csv, index=False, float_format="%.6g")
-    plot_rates(rates, by, tmp_png)
-    os.replace(tmp_csv, out)
-    os.replace(tmp_png, png)
+    with atomic_file(out) as tmp_csv, atomic_file(png) as tmp_png:
+        safe.to_csv(tmp_csv, index=False, float_format="%.6g")
+        plot_rates(rates, by, tmp_png)
     return out, png
-
-
-def report_cli(args) -> int:
-    """``framing report``: parse ``--by`` and write the CSV and PNG."""
-    by = [key.strip() for key in args.by.split(",") if key.strip()]
-    csv, png = write_report(args.folder, by, args.out, args.min_docs, args.resamples, args.voice)
-    print(f"framing: wrote {csv} and {png}", file=sys.stderr)
-    return 0

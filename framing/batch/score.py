@@ -33,8 +33,10 @@ from framing.data.corpus import CorpusDocument, corpus_files, count_documents, i
 from framing.data.documents import InputError
 from framing.errors import UsageError
 from framing.labels import LabelSet
+from framing.model_files import CONFIG_NAME, WEIGHTS_NAME
 from framing.nn.precision import ENV_VAR as PRECISION_ENV
 from framing.progress import Progress
+from framing.record import RECORD_KEYS
 
 ENGINES = ("local", "ray")
 RUN_FILE = "run.json"
@@ -65,6 +67,8 @@ def score_corpus(inputs: list[str], out: str | os.PathLike, model_dir: str | Non
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if batch_size < 1 or chunk_size < 1:
         raise UsageError(f"batch size and chunk size must be at least 1 (got {batch_size} and {chunk_size})")
 
@@ -76,8 +80,8 @@ def score_corpus(inputs: list[str], out: str | os.PathLike, model_dir: str | Non
     folder = Path(model_dir) if model_dir else default_model_dir()
     # the model folder is checked before anything is written: a damaged one is a one-line error
     model = FramingModel.from_pretrained(folder, precision=mode) if engine != "ray" else None
-    if model is None and (folder / "config.json").is_file():
-        FramingConfig.load(folder / "config.json")
+    if model is None and (folder / CONFIG_NAME).is_file():
+        FramingConfig.load(folder / CONFIG_NAME)
     fingerprint = run_fingerprint(inputs, folder, id_field, text_field)
     if Path(out).exists() and not Path(out).is_dir():
         raise InputError(f"{out}: exists and is not a framing score output folder; choose a new --out folder")
@@ -232,14 +236,14 @@ def run_fingerprint(inputs: list[str], model_dir: Path, id_field: str, text_fiel
                           .encode())
         files.append({"path": str(path), "listing": digest.hexdigest()})
     model = hashlib.sha256()
-    if (model_dir / "config.json").is_file():
-        # the records about a model (metrics, evaluation, training) change when it is re-evaluated,
-        # not what it predicts, so they do not stop a run from continuing
-        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
-        kept = {k: v for k, v in config.items() if k not in ("metrics", "evaluation", "training")}
+    if (model_dir / CONFIG_NAME).is_file():
+        # the records about a model change when it is re-evaluated, not what it predicts, so they do not stop
+        # a run from continuing (they live in record.json; an older config.json still holds them)
+        config = json.loads((model_dir / CONFIG_NAME).read_text(encoding="utf-8"))
+        kept = {k: v for k, v in config.items() if k not in RECORD_KEYS}
         model.update(json.dumps(kept, sort_keys=True).encode())
-    if (model_dir / "model.safetensors").is_file():
-        with open(model_dir / "model.safetensors", "rb") as f:
+    if (model_dir / WEIGHTS_NAME).is_file():
+        with open(model_dir / WEIGHTS_NAME, "rb") as f:
             model.update(hashlib.file_digest(f, "sha256").digest())
     return {"inputs": files, "model": str(model_dir.resolve()), "model_sha256": model.hexdigest(),
             "id_field": id_field, "text_field": text_field}
@@ -301,17 +305,3 @@ def _write_json(path: Path, data: dict) -> None:
     atomic_write(path, json.dumps(data, indent=1) + "\n")
 
 
-def score_cli(args) -> int:
-    """``framing score``: run :func:`score_corpus` from parsed arguments and say where the tables are."""
-    if args.engine not in ENGINES:
-        raise UsageError(f"unknown engine {args.engine!r}; choose one of {', '.join(ENGINES)}")
-    state = score_corpus(args.inputs, args.out, args.model, args.batch_size, args.id_field, args.text_field,
-                         args.format, args.chunk_size, engine=args.engine, address=args.address,
-                         precision=args.precision)
-    print(f"framing: {state['documents']:,} documents scored ({state['sentences']:,} sentences, "
-          f"{state['spans']:,} spans), {state['errors']:,} not scored (see errors.{state['format']}); "
-          f"tables in {args.out}", file=sys.stderr)
-    if not state.get("input_documents"):
-        print("framing: warning: the input held no documents; the tables have their columns and no rows",
-              file=sys.stderr)
-    return 0

@@ -12,7 +12,7 @@ Example:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from framing.errors import DataError, FramingError
@@ -20,10 +20,11 @@ from framing.errors import DataError, FramingError
 
 def read_json_lines(path: str | Path, error: type[FramingError] = DataError, objects: bool = False,
                     on_error: Callable[[str, str], None] | None = None,
-                    encoding: str = "utf-8") -> Iterator[tuple[int, object]]:
+                    encoding: str = "utf-8", fields: Sequence[str] = ()) -> Iterator[tuple[int, object]]:
     """``(line number, value)`` for every non-blank line of ``path``; a bad line raises ``error`` with
     ``path:line``, or, with ``on_error``, is reported as ``on_error(where, reason)`` and skipped (importers
-    collect every problem). With ``objects`` every value must be a JSON object. The file must be UTF-8
+    collect every problem). With ``objects`` every value must be a JSON object, holding every key of
+    ``fields``. The file must be UTF-8
     (``encoding="utf-8-sig"`` also skips a byte-order mark); a line that is not says so in the words of
     :func:`framing.guards.text_problem`."""
     from framing import guards
@@ -45,6 +46,9 @@ def read_json_lines(path: str | Path, error: type[FramingError] = DataError, obj
                 value = guards.load_json(raw.rstrip(b"\r\n").decode("utf-8"), where)  # errors keep their column
                 if objects and not isinstance(value, dict):
                     raise DataError(f"{where}: each line must be a JSON object")
+                missing = [k for k in fields if k not in value] if objects else []
+                if missing:
+                    raise DataError(f"{where}: missing field(s) {', '.join(missing)}")
             except (json.JSONDecodeError, DataError) as e:
                 # json's own message may end in "at" (its position follows): the column is said once
                 reason = f"not valid JSON ({e.msg.removesuffix(' at')} at column {e.colno})" \

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from framing.data.annotated import AnnotatedDocument, SpanAnnotation
+from framing.data.annotated import AnnotatedDocument
 from framing.data.framing_corpus import FramingDocument, load_framing_corpus
 from framing.modeling import FramingModel
 from framing.pipeline.prepared import prepare_document
@@ -39,8 +39,7 @@ def fit_split(doc_id: str) -> str:
 
 def annotated(docs: Sequence[FramingDocument]) -> list[AnnotatedDocument]:
     """News corpus articles as the one annotated-document type (spans keep their voice)."""
-    return [AnnotatedDocument(d.id, d.text, d.id, [SpanAnnotation(s.start, s.end, s.label, d.id, s.voice)
-                                                   for s in d.spans]) for d in docs]
+    return [d.annotated() for d in docs]
 
 
 def sentence_examples(docs: Sequence[FramingDocument], labels: Sequence[str], negatives: float = 1.0

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from framing.labels import bias_label
 from framing.modeling import FramingModel
 from framing.pipeline.decode import tag_targets
 from framing.pipeline.encode import encode, quote_positions
@@ -82,7 +83,7 @@ def quote_loss(logits: torch.Tensor, y: torch.Tensor, scare: int) -> torch.Tenso
 
 def sentence_targets(examples: Sequence[SentenceExample], names: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
     """Targets and a 0/1 mask, both (examples, sentence labels): an example with only ``label``
-    trains the first sentence label; one with ``labels`` trains the labels it names.
+    trains the bias label (:func:`framing.labels.bias_label`); one with ``labels`` trains the labels it names.
 
     Example:
         >>> y, mask = sentence_targets([SentenceExample("a", 1.0), SentenceExample("b", labels={"Y": 1.0})], ["X", "Y"])
@@ -91,7 +92,7 @@ def sentence_targets(examples: Sequence[SentenceExample], names: Sequence[str]) 
     """
     y, mask = torch.zeros(len(examples), len(names)), torch.zeros(len(examples), len(names))
     for i, e in enumerate(examples):
-        given = {names[0]: e.label} if e.labels is None else e.labels
+        given = {bias_label(names): e.label} if e.labels is None else e.labels
         for k, name in enumerate(names):
             if name in given:
                 y[i, k], mask[i, k] = float(given[name]), 1.0
@@ -129,8 +130,10 @@ def quote_probabilities(model: FramingModel, examples: Sequence[QuoteExample], b
 
 
 def sentence_probabilities(model: FramingModel, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-    """Probability of the first sentence label for each text, taken whole (not re-segmented)."""
-    return sentence_label_probabilities(model, texts, batch_size)[:, 0]
+    """Probability of the sentence label reported as ``bias`` (:func:`framing.labels.bias_label`) for each text,
+    taken whole (not re-segmented)."""
+    labels = model.config.labelset
+    return sentence_label_probabilities(model, texts, batch_size)[:, labels.sentence_labels.index(labels.bias_label)]
 
 
 @torch.inference_mode()
