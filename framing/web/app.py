@@ -237,7 +237,7 @@ def create_app(model: FramingModel, max_chars: int = DEFAULT_MAX_CHARS,
             return [{"name": n, "description": labels.description(n), "threshold": model.config.thresholds[n]}
                     for n in names]
         return {"span_labels": rows(labels.span_labels), "sentence_labels": rows(labels.sentence_labels),
-                "version": __version__}
+                "bias_label": labels.bias_label, "version": __version__}
 
     @app.post("/api/extract", response_model=ExtractOut, responses={413: {}, 422: {}})
     async def extract(request: Request):

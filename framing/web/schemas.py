@@ -49,6 +49,7 @@ class LabelOut(BaseModel):
 class LabelsOut(BaseModel):
     span_labels: list[LabelOut]
     sentence_labels: list[LabelOut]
+    bias_label: str | None  # the sentence label results report as bias/biased (framing.labels.bias_label)
     version: str
 
 

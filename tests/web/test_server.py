@@ -48,6 +48,7 @@ def test_labels_have_descriptions_and_thresholds(client, model):
     labels = model.config.labelset
     assert [x["name"] for x in body["span_labels"]] == list(labels.span_labels)
     assert [x["name"] for x in body["sentence_labels"]] == list(labels.sentence_labels)
+    assert body["bias_label"] == labels.bias_label == labels.sentence_labels[0]
     for x in body["span_labels"] + body["sentence_labels"]:
         assert x["description"] == labels.description(x["name"])
         assert x["threshold"] == model.config.thresholds[x["name"]]

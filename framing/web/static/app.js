@@ -105,10 +105,10 @@ async function analyze(text) {
 }
 
 // ---- rendering --------------------------------------------------------------------------
-// How the page words the first sentence label: BIASED for the default model, or a trained label set's own
+// How the page words the bias label (the server says which sentence label it is): BIASED for the default model,
+// or a trained label set's own
 function sentenceWords() {
-  const first = state.labels.sentence_labels[0];
-  const name = first ? first.name : "BIASED";
+  const name = state.labels.bias_label || "BIASED";
   if (name === "BIASED") {
     return { title: "Sentence bias", yes: "reads as biased", no: "reads as neutral", score: "bias",
              count: (k) => `${k === 1 ? "reads" : "read"} as biased`, heading: "Sentences that read as biased" };
