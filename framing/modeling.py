@@ -11,28 +11,31 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
-from safetensors.torch import load_file, save_file
 
+from framing import runtime as runtimes
 from framing.config import FramingConfig
 from framing.errors import ModelFolderError, UsageError
 from framing.nn import precision as precision_modes
 from framing.nn.base_model import BASE_MODEL_NAME, base_model_dir
-from framing.nn.bert import BertEncoder
-from framing.nn.network import FramingNetwork
 from framing.pipeline.decode import unit_scores
-from framing.pipeline.encode import encode, load_tokenizer, quote_positions
+from framing.pipeline.encode import encode_arrays, load_tokenizer
 from framing.pipeline.quotes import Quote, find_quotes
 from framing.pipeline.results import DocumentResult
 from framing.pipeline.scores import DocumentScores, SentenceScores, decode_document
 from framing.pipeline.segment import split_sentences
+
+if TYPE_CHECKING:
+    import torch
+
+    from framing.nn.network import FramingNetwork
+    from framing.nn.onnx_runtime import OnnxEngine
 
 WEIGHTS_NAME = "model.safetensors"
 CONFIG_NAME = "config.json"
@@ -86,42 +89,14 @@ def _prepare(text: str, sentences: list[tuple[int, int]] | None = None) -> _Doc:
     return _Doc(text, sentences, quotes)
 
 
-@contextmanager
-def _torch_threads(n: int) -> Iterator[None]:
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
-@contextmanager
-def _no_init() -> Iterator[None]:
-    """Build layers with uninitialised weights (``torch.empty``): loading replaces every one of them.
-
-    Random initialisation of the 22M encoder weights cost a noticeable share of a cold ``framing check``;
-    building on the ``meta`` device instead would import ``torch._dynamo`` (seconds).
-    """
-    from torch import nn
-
-    kinds = (nn.Linear, nn.Embedding, nn.LayerNorm)
-    saved = [k.reset_parameters for k in kinds]
-    for k in kinds:
-        k.reset_parameters = lambda self: None
-    try:
-        yield
-    finally:
-        for k, f in zip(kinds, saved):
-            k.reset_parameters = f
-
-
 class FramingModel:
     """A framing model: the base encoder with LoRA adapters, a casing embedding and three heads."""
 
-    def __init__(self, network: FramingNetwork, tokenizer, config: FramingConfig,
-                 frozen_state: dict[str, torch.Tensor] | None = None) -> None:
-        self.network = network
+    def __init__(self, network: FramingNetwork | None, tokenizer, config: FramingConfig,
+                 frozen_state: dict[str, torch.Tensor] | None = None, onnx: OnnxEngine | None = None) -> None:
+        self.network = network  # None on the onnx runtime, which runs ``onnx`` instead
+        self.onnx = onnx
+        self.runtime = "onnx" if onnx is not None else "torch"  # see framing.runtime
         self.precision = "fp32"  # set by from_pretrained (framing.nn.precision)
         self.tokenizer = tokenizer
         self.config = config
@@ -141,6 +116,8 @@ class FramingModel:
         from peft import LoraConfig, get_peft_model  # training only: slow imports
         from transformers import BertConfig, BertModel
         from transformers.utils import logging as hf_logging
+
+        from framing.nn.network import FramingNetwork
 
         config = config or FramingConfig()
         folder = base_model_dir()
@@ -166,7 +143,8 @@ class FramingModel:
 
     @classmethod
     def from_pretrained(cls, path: str | os.PathLike | None = None, for_training: bool = False,
-                        quantize: bool = False, precision: str | None = None) -> FramingModel:
+                        quantize: bool = False, precision: str | None = None, runtime: str | None = None,
+                        one_shot: bool = False) -> FramingModel:
         """Load a saved model; with no ``path``, the shipped default model.
 
         For inference (the default) the LoRA adapters are folded into the encoder's weights and
@@ -179,6 +157,12 @@ class FramingModel:
         ``model.precision``. ``int8`` (dynamic quantisation; ``quantize=True`` is the same) is for
         experiments: up to 2.3 dev-F1 points lower for the default model (its model card), so
         ``auto`` never picks it. ``save_pretrained`` always writes the original weights.
+
+        ``runtime`` (``torch``, ``onnx`` or ``auto``; default ``$FRAMING_RUNTIME``, else ``auto``) and
+        ``one_shot`` (a command that scores one document and exits, ``framing check``) choose where
+        the network runs (:mod:`framing.runtime`): ``onnx`` runs the fp32 graph of
+        :mod:`framing.nn.onnx_runtime` (built once into a local cache), with no torch import at all.
+        The runtime in use is ``model.runtime``.
 
         Example:
             >>> FramingModel.from_pretrained().config.labelset.span_labels[0]  # doctest: +SKIP
@@ -193,8 +177,22 @@ class FramingModel:
             raise UsageError(f"quantize=True is precision='int8'; it cannot be combined with precision={precision!r}")
         if for_training and precision not in (None, "auto", "fp32"):
             raise UsageError(f"precision={precision!r} is for inference; training runs in fp32 (drop precision)")
-        mode = "fp32" if for_training else "int8" if quantize else precision_modes.resolve(precision)
+        if for_training or quantize:
+            place, mode = runtimes.resolve("torch" if runtime is None else runtime, "fp32" if for_training else "int8")
+        else:
+            place, mode = runtimes.resolve(runtime, precision, one_shot=one_shot)
         config = FramingConfig.load(folder / CONFIG_NAME)
+        if place == "onnx":
+            from framing.nn.onnx_runtime import load_engine
+
+            engine = load_engine(folder, config)  # None (with a note why) where the graph cannot be had
+            if engine is not None:
+                model = cls(None, load_tokenizer(base_model_dir(), config.max_length), config, onnx=engine)
+                if (folder / SEEN_NAME).is_file():
+                    model.seen = _read_seen(folder / SEEN_NAME)
+                return model
+        from safetensors.torch import load_file
+
         weights = folder / WEIGHTS_NAME
         try:
             state = load_file(weights)
@@ -230,44 +228,20 @@ class FramingModel:
 
     @classmethod
     def _folded(cls, config: FramingConfig, state: dict[str, torch.Tensor], source: Path) -> FramingModel:
-        folder = base_model_dir()
-        if config.encoder_config is None:
-            bert = load_file(folder / "model.safetensors")
-            encoder_config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-        else:
-            bert, encoder_config = {}, config.encoder_config
-        heads, lora = {}, {}
-        for key, value in state.items():
-            if not key.startswith("encoder."):
-                heads[key] = value
-                continue
-            name = key.removeprefix("encoder.").replace("base_model.model.", "").replace(".base_layer.", ".")
-            if ".lora_A." in name or ".lora_B." in name:
-                lora[name] = value
-            else:
-                bert[name] = value
-        scale = config.lora_alpha / config.lora_rank
-        for name, a in lora.items():  # W + (alpha / r) B A, after any saved base weights are in place
-            if ".lora_A." in name:
-                module = name.split(".lora_A.")[0]
-                b = lora[name.replace("lora_A", "lora_B")]
-                bert[module + ".weight"] = bert[module + ".weight"] + scale * (b @ a)
-        with _no_init():  # no random initialisation of weights that are replaced at once
-            encoder = BertEncoder(encoder_config)
-        try:
-            encoder.load_bert_state(bert, assign=True)
-        except (KeyError, RuntimeError) as e:
-            raise ModelFolderError(f"{source}: encoder weights do not fit the config ({e})") from None
-        labels = config.labelset
-        network = FramingNetwork(encoder, len(labels.tagged_labels), len(labels.sentence_labels),
-                                 len(config.quote_classes))
-        missing, unexpected = network.load_state_dict(heads, strict=False)
-        missing = [k for k in missing if not k.startswith("encoder.")]
-        if missing or unexpected:
-            raise ModelFolderError(f"{source}: weights do not fit the config (missing {missing[:3]}, "
-                             f"unexpected {list(unexpected)[:3]})")
-        network.eval()
-        return cls(network, load_tokenizer(folder, config.max_length), config, frozen_state=state)
+        from framing.nn.torch_runtime import folded_network
+
+        network = folded_network(config, state, source)
+        return cls(network, load_tokenizer(base_model_dir(), config.max_length), config, frozen_state=state)
+
+    def _one_thread_each(self):
+        """Worker threads of :meth:`score_many` each run on one thread (torch's; an ONNX session keeps its own)."""
+        from contextlib import nullcontext
+
+        if self.network is None:
+            return nullcontext()
+        from framing.nn.torch_runtime import torch_threads
+
+        return torch_threads(1)
 
     def _saved_keys(self) -> set[str]:
         return {n for n, p in self.network.named_parameters() if p.requires_grad}
@@ -276,6 +250,10 @@ class FramingModel:
         """Write config, label set, the trained weights (LoRA, casing, heads) and the model card."""
         from framing.model_card import render_card
 
+        from safetensors.torch import save_file
+
+        if self.network is None:
+            raise UsageError("a model loaded on the onnx runtime cannot be saved; load it with runtime='torch'")
         folder = Path(directory)
         folder.mkdir(parents=True, exist_ok=True)
         if self._frozen_state is not None:
@@ -363,15 +341,16 @@ class FramingModel:
         docs = [_prepare(t, b) for t, b in zip(texts, given)]
         items = [(d, k) for d, doc in enumerate(docs) for k in range(len(doc.sentences))]
         items.sort(key=lambda it: docs[it[0]].sentences[it[1]][1] - docs[it[0]].sentences[it[1]][0])
-        self.network.eval()
-        self._merge()
+        if self.network is not None:
+            self.network.eval()
+            self._merge()
         chunks = [items[i : i + batch_size] for i in range(0, len(items), batch_size)]
 
         def run(chunk: list[tuple[int, int]]) -> list[SentenceScores]:
             return self._score_sentences([docs[d] for d, _ in chunk], [k for _, k in chunk])
 
         if workers > 1 and len(chunks) > 1:
-            with _torch_threads(1), ThreadPoolExecutor(workers) as pool:
+            with self._one_thread_each(), ThreadPoolExecutor(workers) as pool:
                 scored = list(pool.map(run, chunks))
         else:
             scored = [run(chunk) for chunk in chunks]
@@ -383,17 +362,17 @@ class FramingModel:
         cfg, labels = self.config, self.config.labelset
         bounds = [doc.sentences[k] for doc, k in zip(docs, indices)]
         texts = [doc.text[s:e] for doc, (s, e) in zip(docs, bounds)]
-        batch = encode(self.tokenizer, texts)
+        batch = encode_arrays(self.tokenizer, texts)
         quotes = [(row, q) for row, (doc, k) in enumerate(zip(docs, indices)) for q in doc.quotes[k]]
         n_classes = len(cfg.quote_classes)
-        with torch.inference_mode():
-            hidden, tags, sent = self.network.run(batch)
-            probs = torch.softmax(tags, dim=-1).numpy()
-            sentence = torch.sigmoid(sent).numpy()
-            quote_probs = np.zeros((0, n_classes))
-            if quotes and labels.quote_label:
-                logits = self.network.quote_logits(hidden, quote_positions(batch, quotes))
-                quote_probs = torch.softmax(logits, -1).numpy()
+        if not labels.quote_label:
+            quotes = []
+        if self.onnx is not None:
+            probs, sentence, quote_probs = self.onnx.probabilities(batch, quotes, n_classes)
+        else:
+            from framing.nn.torch_runtime import probabilities
+
+            probs, sentence, quote_probs = probabilities(self.network, batch, quotes, n_classes)
         out = []
         for row, ((start, end), text) in enumerate(zip(bounds, texts)):
             units, inside, begins = unit_scores(probs[row], batch.offsets[row], batch.word_ids[row], text)

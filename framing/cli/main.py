@@ -35,7 +35,7 @@ def check(path: str, as_json: bool, model_dir: str | None, fail_on: list[str] | 
     from framing.modeling import FramingModel
     from framing.pipeline.gate import failures, parse_fail_on
 
-    model = FramingModel.from_pretrained(model_dir, precision=precision)
+    model = FramingModel.from_pretrained(model_dir, precision=precision, one_shot=True)  # framing.runtime
     labels = model.config.labelset
     rules = [parse_fail_on(rule, labels) for rule in fail_on or []]
     result = model.predict(text, sensitivity)
@@ -59,7 +59,7 @@ def compare_drafts(old_path: str, new_path: str, as_json: bool, model_dir: str |
     from framing.modeling import FramingModel
     from framing.pipeline.gate import compare
 
-    model = FramingModel.from_pretrained(model_dir, precision=precision)
+    model = FramingModel.from_pretrained(model_dir, precision=precision, one_shot=True)  # framing.runtime
     old, new = model.predict_many([old_text, new_text])
     added, removed = compare(old, new)
     if as_json:
