@@ -248,12 +248,13 @@ class FramingModel:
 
     def save_pretrained(self, directory: str | os.PathLike, card: str | None = None) -> None:
         """Write config, label set, the trained weights (LoRA, casing, heads) and the model card."""
-        from framing.model_card import render_card
-
         from safetensors.torch import save_file
 
+        from framing.model_card import render_card
+
         if self.network is None:
-            raise UsageError("a model loaded on the onnx runtime cannot be saved; load it with runtime='torch'")
+            raise UsageError("a model loaded on the onnx runtime cannot be saved; load it on torch "
+                             "(runtime='torch', or FRAMING_RUNTIME=torch)")
         folder = Path(directory)
         folder.mkdir(parents=True, exist_ok=True)
         if self._frozen_state is not None:

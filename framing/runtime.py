@@ -71,13 +71,13 @@ def resolve(runtime: str | None = None, precision: str | None = None, one_shot: 
         >>> resolve("onnx", "bf16", onnx_installed=True)
         Traceback (most recent call last):
         ...
-        framing.errors.UsageError: the onnx runtime runs fp32 only, not bf16; drop the precision or use the torch runtime
+        framing.errors.UsageError: the onnx runtime runs fp32 only, not bf16; drop the precision or use torch
     """
     place, mode = requested(runtime), precision_modes.requested(precision)
     installed = has_onnxruntime() if onnx_installed is None else onnx_installed
     if place == "onnx":
         if mode not in ("auto", "fp32"):
-            raise UsageError(f"the onnx runtime runs fp32 only, not {mode}; drop the precision or use the torch runtime")
+            raise UsageError(f"the onnx runtime runs fp32 only, not {mode}; drop the precision or use torch")
         if not installed:
             raise UsageError(f"the onnx runtime needs onnxruntime: `pip install onnxruntime`, or {ENV_VAR}=torch")
         return "onnx", "fp32"

@@ -17,6 +17,7 @@ import sys
 import traceback
 from dataclasses import asdict
 
+from framing.cli.prepare import add_prepare_parser, prepare_cli
 from framing.data.documents import read_document
 from framing.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_PIPE_CLOSED, FramingError
 from framing.nn.precision import CHOICES as PRECISIONS
@@ -189,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="FILE", help="Label Studio import file (JSON)")
     p.add_argument("--id-field", default="id", metavar="NAME", help="id column of table inputs (default id)")
     p.add_argument("--text-field", default="text", metavar="NAME", help="text column of table inputs (default text)")
+    add_prepare_parser(sub, [with_model])
     p = sub.add_parser("serve", parents=[with_model],
                        help="the draft-check web page and JSON API (loopback only by default)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
@@ -229,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
             from framing.training.suggest import suggest_cli
 
             return suggest_cli(args)
+        if args.command == "prepare":
+            return prepare_cli(args)
         if args.command == "serve":
             from framing.web.app import serve
 
