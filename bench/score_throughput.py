@@ -11,8 +11,8 @@ Runs, in one invocation, on the same AllSides articles (../shared/data), each si
 (b) the same in forced fp32 (`FRAMING_PRECISION=fp32`);
 (c) the naive baseline: a `transformers` token-classification pipeline called once per sentence, on the
     same weights in fp32 (the default model's folded encoder and its tag head as a
-    `BertForTokenClassification`; it has no casing embedding, sentence head or quote head, so it does
-    less work than (a)).
+    `BertForTokenClassification`, or its sentence head in that place when the model tags no labels; it has
+    no casing embedding or quote head and one head only, so it does less work than (a)).
 
     python bench/score_throughput.py [--articles 200] [--rounds 2]
 
@@ -85,8 +85,10 @@ def naive_pipeline():
     from framing.nn.base_model import base_model_dir
 
     hf_logging.set_verbosity_error()
-    model = FramingModel.from_pretrained(precision="fp32")
-    tagger = model.network.tagger
+    model = FramingModel.from_pretrained(runtime="torch", precision="fp32")
+    # a model without tagged labels (the shipped news model) has an empty tagger; its sentence head stands in as the
+    # per-token classifier: the same encoder pass per sentence, one small linear layer, as with a real tag head
+    tagger = model.network.tagger if model.network.tagger.out_features else model.network.sentence_head
     config = BertConfig.from_pretrained(base_model_dir(), num_labels=tagger.out_features)
     bert = BertForTokenClassification(config).eval()
     state = hf_state(model.network.encoder)

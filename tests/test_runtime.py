@@ -83,6 +83,9 @@ def test_onnx_gives_the_torch_fp32_flags_and_scores(tiny_model_dir, fresh_cache,
 
 
 def test_graph_is_built_once_atomically_and_announced(tiny_model_dir, fresh_cache, capsys):
+    key = onnx_runtime.graph_key(tiny_model_dir, FramingConfig.load(tiny_model_dir / "config.json"))
+    stale = fresh_cache / f".building-{key}-{2**22 + 1}"  # left by a build that was killed (no such process)
+    stale.mkdir(parents=True)
     FramingModel.from_pretrained(tiny_model_dir, runtime="onnx")
     err = capsys.readouterr().err
     assert f"framing: building the ONNX Runtime graph of {tiny_model_dir} in {fresh_cache}/" in err

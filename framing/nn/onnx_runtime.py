@@ -88,6 +88,7 @@ def export(folder: Path, target: Path) -> Path:
 
     model = FramingModel.from_pretrained(folder, runtime="torch", precision="fp32")
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale(target)
     tmp = target.parent / f".building-{target.name}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
@@ -104,6 +105,24 @@ def export(folder: Path, target: Path) -> Path:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target
+
+
+def _remove_stale(target: Path) -> None:
+    """Remove temporary folders left by builds of ``target`` whose process is gone (killed mid-build)."""
+    for old in target.parent.glob(f".building-{target.name}-*"):
+        pid = old.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _trace(network, out: Path) -> None:
