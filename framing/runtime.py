@@ -26,7 +26,6 @@ Example:
 from __future__ import annotations
 
 import importlib.util
-import os
 
 from framing.errors import UsageError
 from framing.nn import precision as precision_modes
@@ -52,13 +51,7 @@ def requested(runtime: str | None = None) -> str:
         ...
         framing.errors.UsageError: runtime='tensorflow': not a runtime; choose one of auto, torch, onnx
     """
-    source = "runtime"
-    if runtime is None:
-        runtime, source = os.environ.get(ENV_VAR) or "auto", ENV_VAR
-    value = runtime.strip().lower()
-    if value not in CHOICES:
-        raise UsageError(f"{source}={runtime!r}: not a runtime; choose one of {', '.join(CHOICES)}")
-    return value
+    return precision_modes.forced_choice(runtime, "runtime", ENV_VAR, CHOICES, "runtime")
 
 
 def resolve(runtime: str | None = None, precision: str | None = None, one_shot: bool = False,

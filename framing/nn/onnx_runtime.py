@@ -81,12 +81,18 @@ def is_built(path: Path) -> bool:
     return all((path / name).is_file() for name in (NETWORK_FILE, QUOTE_FILE, META_FILE))
 
 
-def export(folder: Path, target: Path) -> Path:
+def export(folder: Path, target: Path, announce: bool = False) -> Path:
     """Build the graphs of the model in ``folder`` into ``target`` (written whole or not at all: the files go
-    into a temporary folder beside it, renamed into place at the end). Needs torch. Returns ``target``."""
+    into a temporary folder beside it, renamed into place at the end). Needs torch. Returns ``target``.
+
+    ``announce``: say so on standard error, once the model has loaded (a damaged model folder is then its
+    one-line error alone)."""
     from framing.modeling import FramingModel
 
     model = FramingModel.from_pretrained(folder, runtime="torch", precision="fp32")
+    if announce:
+        print(f"framing: building the ONNX Runtime graph of {folder} in {target} (once; `framing prepare` "
+              "does it ahead)", file=sys.stderr, flush=True)
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale(target)
     tmp = target.parent / f".building-{target.name}-{os.getpid()}"
@@ -206,10 +212,8 @@ def load_engine(folder: Path, config: FramingConfig, threads: int | None = None)
     runs on torch instead. A damaged model folder is still its own error (from the torch load)."""
     target = graph_dir(folder, config)
     if not is_built(target):
-        print(f"framing: building the ONNX Runtime graph of {folder} in {target} (once; `framing prepare` "
-              "does it ahead)", file=sys.stderr, flush=True)
         try:
-            export(folder, target)
+            export(folder, target, announce=True)
         except (OSError, RuntimeError) as e:
             print(f"framing: cannot build the ONNX graph ({type(e).__name__}: {str(e).splitlines()[0][:160]}); "
                   "running on torch", file=sys.stderr, flush=True)

@@ -61,13 +61,24 @@ def native_bf16() -> bool:
 
 def requested(mode: str | None = None) -> str:
     """The mode asked for: ``mode``, else ``$FRAMING_PRECISION``, else ``auto``; checked against :data:`CHOICES`."""
-    source = "precision"
-    if mode is None:
-        mode, source = os.environ.get(ENV_VAR) or "auto", ENV_VAR
-    value = mode.strip().lower()
-    if value not in CHOICES:
-        raise UsageError(f"{source}={mode!r}: not a precision mode; choose one of {', '.join(CHOICES)}")
-    return value
+    return forced_choice(mode, "precision", ENV_VAR, CHOICES, "precision mode")
+
+
+def forced_choice(value: str | None, argument: str, env_var: str, choices: tuple[str, ...], kind: str) -> str:
+    """``value``, else ``$env_var``, else ``auto``, lower-cased; a :class:`UsageError` naming where a value
+    outside ``choices`` came from (shared by the precision mode and :mod:`framing.runtime`).
+
+    Example:
+        >>> forced_choice(" BF16", "precision", "NO_SUCH_VARIABLE", CHOICES, "precision mode")
+        'bf16'
+    """
+    source = argument
+    if value is None:
+        value, source = os.environ.get(env_var) or "auto", env_var
+    chosen = value.strip().lower()
+    if chosen not in choices:
+        raise UsageError(f"{source}={value!r}: not a {kind}; choose one of {', '.join(choices)}")
+    return chosen
 
 
 def resolve(mode: str | None = None, bf16_supported: bool | None = None) -> str:
