@@ -100,18 +100,18 @@ def naive_pipeline():
     return pipeline("token-classification", model=bert, tokenizer=tokenizer, device="cpu")
 
 
-def side(kind: str, corpus: str, precision: str) -> dict:
+def side(kind: str, corpus: str, precision: str, threads: int = THREADS) -> dict:
     """Run one side in this process and return its time, sentence count and peak RSS."""
     import torch
 
     from framing.pipeline.segment import split_sentences
 
-    torch.set_num_threads(THREADS)
+    torch.set_num_threads(threads)
     rows = [json.loads(line) for line in Path(corpus).read_text(encoding="utf-8").splitlines()]
     if kind == "naive":
         sentences = [r["text"][s:e] for r in rows for s, e in split_sentences(r["text"])]
         pipe = naive_pipeline()
-        torch.set_num_threads(THREADS)
+        torch.set_num_threads(threads)
         pipe(sentences[0])  # first call pays for lazy set-up, as in any long-running script
         start = time.perf_counter()
         for sentence in sentences:
@@ -129,8 +129,9 @@ def side(kind: str, corpus: str, precision: str) -> dict:
             "seconds": seconds, "sentences": n, "rss_mb": rss_mb}
 
 
-def run_side(kind: str, corpus: Path, precision: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--side", kind, "--corpus", str(corpus), "--precision", precision],
+def run_side(kind: str, corpus: Path, precision: str, threads: int = THREADS) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--side", kind, "--corpus", str(corpus), "--precision", precision,
+                          "--threads", str(threads)],
                          capture_output=True, text=True)
     if out.returncode:
         raise SystemExit(f"{kind} side failed:\n{out.stderr}")
@@ -141,12 +142,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=200, help="AllSides articles to score (default 200)")
     ap.add_argument("--rounds", type=int, default=2, help="rounds of (a) and (b), alternating (default 2)")
+    ap.add_argument("--naive-threads", type=int, default=THREADS,
+                    help=f"torch threads of the naive pipeline (default {THREADS}, as every side; on a busy machine "
+                         "2 threads per one-sentence call wait on each other: 1 is the fairer baseline there)")
+    ap.add_argument("--threads", type=int, default=THREADS, help=argparse.SUPPRESS)
     ap.add_argument("--side", choices=["ours", "naive"], help=argparse.SUPPRESS)
     ap.add_argument("--corpus", help=argparse.SUPPRESS)
     ap.add_argument("--precision", default="auto", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.side:
-        print(json.dumps(side(args.side, args.corpus, args.precision)))
+        print(json.dumps(side(args.side, args.corpus, args.precision, args.threads)))
         return
     import torch
 
@@ -164,7 +169,8 @@ def main() -> None:
         for r in range(args.rounds):
             for mode in ("auto", "fp32", "naive") if r % 2 == 0 else ("naive", "fp32", "auto"):
                 before = os.getloadavg()[0]
-                result = run_side("naive" if mode == "naive" else "ours", corpus, "fp32" if mode == "naive" else mode)
+                result = (run_side("naive", corpus, "fp32", args.naive_threads) if mode == "naive"
+                          else run_side("ours", corpus, mode))
                 runs[mode].append(result)
                 name = "naive pipeline" if mode == "naive" else f"framing score, {mode}"
                 print(f"round {r + 1}: {name} ({result['runtime']}, {result['precision']}): {result['seconds']:.1f} s, "
@@ -177,7 +183,8 @@ def main() -> None:
           f"peak RSS {max(r['rss_mb'] for r in runs['auto']):.0f} MB")
     print(f"framing score, fp32: {rate['fp32']:.1f} sentences/s (best round), "
           f"peak RSS {max(r['rss_mb'] for r in runs['fp32']):.0f} MB")
-    print(f"naive transformers pipeline, one sentence per call: {rate['naive']:.1f} sentences/s (best round), "
+    print(f"naive transformers pipeline, one sentence per call, {args.naive_threads} torch threads: "
+          f"{rate['naive']:.1f} sentences/s (best round), "
           f"peak RSS {max(r['rss_mb'] for r in runs['naive']):.0f} MB")
     print(f"ratio default/naive: {rate['auto'] / rate['naive']:.2f}x (target 5x); "
           f"default/fp32: {rate['auto'] / rate['fp32']:.2f}x (target 2x); load average at the end "

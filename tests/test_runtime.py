@@ -185,3 +185,15 @@ def test_runs_record_the_runtime(tiny_model_dir, tmp_path, monkeypatch, no_forci
         out = tmp_path / f"eval-{name}"
         assert main(["evaluate", "--model", str(tiny_model_dir), "--data", f"jsonl:{gold}", "--out", str(out)]) == 0
         assert json.loads((out / "metrics.json").read_text())["model"]["runtime"] == name
+
+
+@pytest.mark.slow
+def test_default_model_gives_the_same_results_on_onnx(fresh_cache, no_forcing):
+    """The shipped model (no tagged labels: its graph has no tag output) on the example article."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "data" / "examples" / "article.txt").read_text(encoding="utf-8")
+    want = FramingModel.from_pretrained(runtime="torch", precision="fp32").predict(text).to_dict()
+    model = FramingModel.from_pretrained(one_shot=True)
+    assert model.runtime == "onnx" and "tag_probs" not in model.onnx.outputs
+    assert want["sentences"] and model.predict(text).to_dict() == want
