@@ -6,7 +6,7 @@ Example:
     'SCARE_QUOTE'
 """
 
-__version__ = "0.1.0"
+from framing.version import __version__
 
 __all__ = ["FramingModel", "DocumentResult", "Sentence", "Span", "__version__"]
 

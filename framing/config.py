@@ -1,4 +1,5 @@
-"""The saved model's configuration: label set, thresholds, LoRA settings, training record.
+"""The saved model's configuration (``config.json``): architecture, label set and thresholds, all that
+predicting needs. What happened to the model (training, metrics, evaluation) is its record (:mod:`framing.record`).
 
 Example:
     >>> cfg = FramingConfig()
@@ -13,11 +14,12 @@ import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from framing import __version__
+from framing.atomic import atomic_write
 from framing.errors import ModelFolderError
-from framing.labels import DEFAULT_LABELSET, LabelSet
-
-QUOTE_CLASSES = ("SCARE", "DIRECT", "TITLE_NAME", "MENTION", "OTHER")
+from framing.labels import DEFAULT_LABELSET, QUOTE_CLASSES, SCARE_CLASS, LabelSet
+from framing.model_files import read_json
+from framing.record import RECORD_KEYS
+from framing.version import __version__
 
 
 def _default_thresholds() -> dict[str, float]:
@@ -39,16 +41,12 @@ class FramingConfig:
     # Set only for encoders that are not the shipped base (tiny test models): their weights are saved in full.
     encoder_config: dict | None = None
     framing_version: str = __version__
-    training: dict = field(default_factory=dict)
-    metrics: dict = field(default_factory=dict)
-    # The latest `framing evaluate --update-model`: headline figures with CIs, data and date.
-    evaluation: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.lora_rank < 1:
             raise ModelFolderError(f"lora_rank must be at least 1, got {self.lora_rank}")
-        if "SCARE" not in self.quote_classes:
-            raise ModelFolderError(f"quote_classes must include 'SCARE', got {list(self.quote_classes)}")
+        if SCARE_CLASS not in self.quote_classes:
+            raise ModelFolderError(f"quote_classes must include {SCARE_CLASS!r}, got {list(self.quote_classes)}")
         names = (*self.labelset.span_labels, *self.labelset.sentence_labels)
         for name in names:
             self.thresholds.setdefault(name, 0.5)
@@ -77,7 +75,7 @@ class FramingConfig:
             framing.errors.ModelFolderError: 'lora_rank' must be an integer, got str '16'
         """
         _check_types(data)
-        data = dict(data)
+        data = {k: v for k, v in data.items() if k not in RECORD_KEYS}  # an older folder's records
         data["labelset"] = LabelSet.from_dict(data["labelset"])
         data["quote_classes"] = tuple(data["quote_classes"])
         data["lora_targets"] = tuple(data["lora_targets"])
@@ -88,32 +86,28 @@ class FramingConfig:
         return cls(**data)
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+        atomic_write(path, json.dumps(self.to_dict(), indent=2) + "\n")
 
     @classmethod
     def load(cls, path: str | Path) -> FramingConfig:
-        """Read a model folder's ``config.json``; any problem is a :class:`ModelFolderError` naming the file."""
-        from framing.errors import FramingError
-        from framing.guards import load_json, read_capped
+        """Read a model folder's ``config.json``; any problem is a :class:`ModelFolderError` naming the file.
 
-        try:
-            data = load_json(read_capped(path, 10_000_000).decode("utf-8"), str(path))
-        except json.JSONDecodeError as e:
-            raise ModelFolderError(f"{path}:{e.lineno}: not valid JSON ({e.msg})") from None
-        except (OSError, UnicodeDecodeError) as e:
-            raise ModelFolderError(f"{path}: cannot be read ({e})") from None
-        except FramingError as e:
-            raise ModelFolderError(str(e)) from None
+        An older ``config.json`` that still holds the records (``training``, ``metrics``, ``evaluation``) loads
+        too: they are checked here and read by :meth:`framing.record.ModelRecord.load`."""
+        from framing.errors import FramingError
+
+        data = read_json(Path(path))
         try:
             return cls.from_dict(data)
         except FramingError as e:
             raise ModelFolderError(f"{path}: {e}") from None
 
 
-# JSON type of every config key: config.json is checked against these before anything is built
+# JSON type of every config key: config.json is checked against these before anything is built (the record
+# keys only in folders written before record.json)
 _TYPES = {"labelset": dict, "quote_classes": list, "thresholds": dict, "lora_rank": int, "lora_alpha": int,
           "lora_targets": list, "max_length": int, "base_model": str, "encoder_config": (dict, type(None)),
-          "framing_version": str, "training": dict, "metrics": dict, "evaluation": dict}
+          "framing_version": str, **{key: dict for key in RECORD_KEYS}}
 _TYPE_NAMES = {dict: "an object", list: "a list", int: "an integer", str: "a string"}
 
 

@@ -44,4 +44,5 @@ EXIT_OK = 0
 EXIT_FLAGGED = 1  # only ``framing check --fail-on``: a rule was broken
 EXIT_BAD_INPUT = 2  # any FramingError: bad input, options, data or a damaged model folder
 EXIT_INTERNAL = 70  # a bug (sysexits' EX_SOFTWARE); the traceback is printed
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 EXIT_PIPE_CLOSED = 141  # the reader of standard output closed it (128 + SIGPIPE, as the shell reports it)

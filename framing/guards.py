@@ -24,6 +24,7 @@ import io
 import json
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -56,6 +57,34 @@ def read_capped(source: str | Path | BinaryIO, limit: int, name: str | None = No
     if len(data) > limit:
         raise TooLargeError(f"{shown}: too large (more than {limit:,} bytes; the limit is {limit:,})")
     return data
+
+
+def text_problem(data: bytes, offset: int = 0) -> str | None:
+    r"""Why ``data``, a file's bytes from byte ``offset`` on, is not UTF-8 text, in the words every entry point
+    uses (check, score, evaluate, train, serve); ``None`` when it is. The UTF-16 byte-order mark is looked for
+    at the start of the file only.
+
+    Example:
+        >>> text_problem(b"caf\xe9")
+        'not UTF-8 text (invalid byte 0xe9 at byte offset 3)'
+        >>> text_problem(b"a\x00b", offset=10)
+        'looks binary (a NUL byte at byte offset 11), not text'
+        >>> text_problem("\ufeffHi".encode("utf-16-le"))
+        'UTF-16 text (little-endian, with a byte-order mark); save it as UTF-8'
+        >>> text_problem("caf\u00e9".encode()) is None
+        True
+    """
+    if offset == 0 and data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        order = "little" if data[0] == 0xFF else "big"
+        return f"UTF-16 text ({order}-endian, with a byte-order mark); save it as UTF-8"
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        return f"looks binary (a NUL byte at byte offset {offset + nul}), not text"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return f"not UTF-8 text (invalid byte 0x{data[e.start]:02x} at byte offset {offset + e.start})"
+    return None
 
 
 # Characters that print nothing: zero-width space, non-joiner, joiner, word joiner, BOM; text of only these
@@ -128,8 +157,13 @@ def load_json(text: str | bytes, name: str, max_depth: int = MAX_DEPTH):
 
     ``json.JSONDecodeError`` is left to the caller, which knows the line it read.
     """
+    return _nesting_capped(lambda: json.loads(text), name, max_depth)
+
+
+def _nesting_capped(parse: Callable[[], object], name: str, max_depth: int):
+    """``parse()``, with deep nesting (in the parser or the value) a :class:`TooLargeError` naming ``name``."""
     try:
-        value = json.loads(text)
+        value = parse()
     except RecursionError:
         raise TooLargeError(f"{name}: nested more than {max_depth} levels deep") from None
     if depth(value, max_depth) > max_depth:
@@ -144,18 +178,16 @@ def load_yaml(text: str, name: str, max_depth: int = MAX_DEPTH):
 
     if len(text) > MAX_LABELSET_BYTES:
         raise TooLargeError(f"{name}: too large ({len(text):,} characters; the limit is {MAX_LABELSET_BYTES:,})")
-    try:
+
+    def parse():
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 line = event.start_mark.line + 1
                 raise DataError(f"{name}:{line}: YAML anchors and aliases (&name, *name) are not allowed; "
                                 "write each entry out")
-        value = yaml.safe_load(text)
-    except RecursionError:
-        raise TooLargeError(f"{name}: nested more than {max_depth} levels deep") from None
-    if depth(value, max_depth) > max_depth:
-        raise TooLargeError(f"{name}: nested more than {max_depth} levels deep")
-    return value
+        return yaml.safe_load(text)
+
+    return _nesting_capped(parse, name, max_depth)
 
 
 def short_repr(value, limit: int = 60) -> str:

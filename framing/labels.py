@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from framing.atomic import atomic_write
 from framing.errors import FramingError
 
 _NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -20,6 +22,18 @@ _NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 class LabelSetError(FramingError, ValueError):
     """A label set that cannot be used, with the offending label named."""
+
+
+def bias_label(sentence_labels: Sequence[str]) -> str | None:
+    """The sentence label that results report as ``bias``/``biased`` (kept in JSON and the sentences table
+    for compatibility), that BABE/MBIC's ``label_bias`` is compared with, and that a training example with
+    a single ``label`` trains: the first one (``BIASED`` for the default model). This rule is decided here only.
+
+    Example:
+        >>> bias_label(("UNVERIFIED", "OPINION")), bias_label(())
+        ('UNVERIFIED', None)
+    """
+    return sentence_labels[0] if sentence_labels else None
 
 
 @dataclass(frozen=True)
@@ -50,6 +64,11 @@ class LabelSet:
                 raise LabelSetError(f"label {name!r}: has a description but is not a span or sentence label")
         if self.quote_label is not None and self.quote_label not in self.span_labels:
             raise LabelSetError(f"label {self.quote_label!r}: quote_label must be one of the span labels")
+
+    @property
+    def bias_label(self) -> str | None:
+        """The sentence label reported as ``bias``/``biased`` (:func:`bias_label`)."""
+        return bias_label(self.sentence_labels)
 
     @property
     def tagged_labels(self) -> tuple[str, ...]:
@@ -100,7 +119,7 @@ class LabelSet:
         )
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+        atomic_write(path, json.dumps(self.to_dict(), indent=2) + "\n")
 
     @classmethod
     def load(cls, path: str | Path) -> LabelSet:
@@ -205,6 +224,12 @@ DEFAULT_LABELSET = LabelSet(
     },
     quote_label="SCARE_QUOTE",
 )
+
+# What a pair of quotation marks is used for, in this order: the quote head's classes (FramingConfig.quote_classes)
+# and the labels of the quotation-mark corpus (data/quotes/GUIDELINES.md).
+QUOTE_CLASSES = ("SCARE", "DIRECT", "TITLE_NAME", "MENTION", "OTHER")
+SCARE_CLASS = "SCARE"  # the class whose probability decides a ``quote_label`` span
+ATTRIBUTED_CLASS = "DIRECT"  # a verbatim quotation attributed to a source: the words inside are quoted voice
 
 # How PTC / SemEval-2020 Task 11 technique names map onto the default span labels.
 PTC_TECHNIQUES = {

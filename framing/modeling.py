@@ -11,25 +11,28 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from contextlib import ExitStack, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from framing import runtime as runtimes
+from framing.atomic import atomic_file, atomic_write
 from framing.config import FramingConfig
 from framing.errors import ModelFolderError, UsageError
+from framing.model_files import CARD_NAME, CONFIG_NAME, LABELS_NAME, SEEN_NAME, WEIGHTS_NAME, default_model_dir
 from framing.nn import precision as precision_modes
 from framing.nn.base_model import BASE_MODEL_NAME, base_model_dir
 from framing.pipeline.decode import unit_scores
 from framing.pipeline.encode import encode_arrays, load_tokenizer
-from framing.pipeline.quotes import Quote, find_quotes
+from framing.pipeline.prepared import PreparedDocument, prepare_document
+from framing.pipeline.quotes import Quote
 from framing.pipeline.results import DocumentResult
 from framing.pipeline.scores import DocumentScores, SentenceScores, decode_document
-from framing.pipeline.segment import split_sentences
+from framing.record import ModelRecord, read_seen
 
 if TYPE_CHECKING:
     import torch
@@ -37,56 +40,9 @@ if TYPE_CHECKING:
     from framing.nn.network import FramingNetwork
     from framing.nn.onnx_runtime import OnnxEngine
 
-WEIGHTS_NAME = "model.safetensors"
-CONFIG_NAME = "config.json"
-LABELS_NAME = "labels.json"
-CARD_NAME = "README.md"
-# Fingerprints (framing.data.gold.fingerprint) of the documents a model was trained or tuned on, so that
-# evaluation can leave them out.
-SEEN_NAME = "seen_documents.json"
 SENSITIVITY_STEP = 0.25  # threshold shift per unit of sensitivity
 
 
-def default_model_dir() -> Path:
-    """The shipped default model: installed inside the package, or in ``models/`` of a checkout."""
-    here = Path(__file__).resolve().parent
-    installed = here / "_default_model"  # where pyproject.toml maps models/framing-default in a wheel
-    if (installed / CONFIG_NAME).is_file():
-        return installed
-    return here.parent / "models" / "framing-default"
-
-
-def _read_seen(path: Path) -> dict[str, list[str]]:
-    """``seen_documents.json``: ``{"train": [fingerprint, ...], ...}``, or a ModelFolderError naming it."""
-    from framing.guards import load_json
-
-    try:
-        seen = load_json(path.read_text(encoding="utf-8"), str(path))
-    except (OSError, UnicodeDecodeError, ValueError) as e:
-        raise ModelFolderError(f"{path}: cannot be read ({str(e).splitlines()[0][:120]})") from None
-    if not isinstance(seen, dict) or not all(isinstance(v, list) and all(isinstance(x, str) for x in v)
-                                             for v in seen.values()):
-        raise ModelFolderError(f"{path}: must be an object of lists of fingerprints")
-    return seen
-
-
-@dataclass
-class _Doc:
-    text: str
-    sentences: list[tuple[int, int]]
-    quotes: list[list[Quote]]  # per sentence, offsets relative to the sentence
-
-
-def _prepare(text: str, sentences: list[tuple[int, int]] | None = None) -> _Doc:
-    sentences = split_sentences(text) if sentences is None else sentences
-    quotes: list[list[Quote]] = [[] for _ in sentences]
-    starts = [s for s, _ in sentences]
-    for q in find_quotes(text):
-        k = int(np.searchsorted(starts, q.start, side="right")) - 1
-        if k >= 0 and q.start < sentences[k][1]:
-            base = sentences[k][0]
-            quotes[k].append(Quote(q.start - base, q.end - base, q.inner_start - base, q.inner_end - base))
-    return _Doc(text, sentences, quotes)
 
 
 class FramingModel:
@@ -105,6 +61,7 @@ class FramingModel:
         # the saved adapter weights so that save_pretrained still writes the same format.
         self._frozen_state = frozen_state
         self.seen: dict[str, list[str]] = {}  # {"train": [fingerprint, ...], "tune": [...]}
+        self.record = ModelRecord()  # training and evaluation records, rendered into the model card
 
     # ---- building, loading, saving -------------------------------------------------
     @classmethod
@@ -185,11 +142,12 @@ class FramingModel:
         if place == "onnx":
             from framing.nn.onnx_runtime import load_engine
 
-            engine = load_engine(folder, config)  # None (with a note why) where the graph cannot be had
+            # None (with a note why) where the graph cannot be had; built from the torch network where missing
+            engine = load_engine(folder, config, lambda: cls.torch_network(folder))
             if engine is not None:
                 model = cls(None, load_tokenizer(base_model_dir(), config.max_length), config, onnx=engine)
-                if (folder / SEEN_NAME).is_file():
-                    model.seen = _read_seen(folder / SEEN_NAME)
+                model.seen = read_seen(folder)
+                model.record = ModelRecord.load(folder)
                 return model
         from safetensors.torch import load_file
 
@@ -209,8 +167,8 @@ class FramingModel:
         if not for_training:
             precision_modes.apply(model.network, mode)
             model.precision = mode
-        if (folder / SEEN_NAME).is_file():
-            model.seen = _read_seen(folder / SEEN_NAME)
+        model.seen = read_seen(folder)
+        model.record = ModelRecord.load(folder)
         if not for_training:
             return model
         expected = model._saved_keys()
@@ -233,13 +191,16 @@ class FramingModel:
         network = folded_network(config, state, source)
         return cls(network, load_tokenizer(base_model_dir(), config.max_length), config, frozen_state=state)
 
-    def _one_thread_each(self):
-        """Worker threads of :meth:`score_many` each run on one thread (torch's; an ONNX session keeps its own)."""
-        from contextlib import nullcontext
+    @classmethod
+    def torch_network(cls, folder: Path) -> FramingNetwork:
+        """The fp32 torch network of the model in ``folder`` (what the onnx runtime's graph is traced from)."""
+        return cls.from_pretrained(folder, runtime="torch", precision="fp32").network
 
+    def _one_thread_each(self):
+        """Worker threads of :meth:`score_sentences` each run on one thread (torch's; an ONNX session keeps its own)."""
         if self.network is None:
             return nullcontext()
-        from framing.nn.torch_runtime import torch_threads
+        from framing.nn.torch_context import torch_threads
 
         return torch_threads(1)
 
@@ -247,7 +208,8 @@ class FramingModel:
         return {n for n, p in self.network.named_parameters() if p.requires_grad}
 
     def save_pretrained(self, directory: str | os.PathLike, card: str | None = None) -> None:
-        """Write config, label set, the trained weights (LoRA, casing, heads) and the model card."""
+        """Write config, label set, the trained weights (LoRA, casing, heads), the record (if any), the
+        documents seen and the model card (rendered from config and record unless ``card`` is given)."""
         from safetensors.torch import save_file
 
         from framing.model_card import render_card
@@ -263,12 +225,15 @@ class FramingModel:
             self._unmerge()
             keys = self._saved_keys()
             state = {n: p.detach().cpu().contiguous() for n, p in self.network.named_parameters() if n in keys}
-        save_file(state, folder / WEIGHTS_NAME)
+        with atomic_file(folder / WEIGHTS_NAME) as tmp:  # evaluate --update-model saves over the folder it read
+            save_file(state, tmp)
         self.config.save(folder / CONFIG_NAME)
         self.config.labelset.save(folder / LABELS_NAME)
-        (folder / CARD_NAME).write_text(card or render_card(self.config), encoding="utf-8")
+        if self.record:
+            self.record.save(folder)
+        atomic_write(folder / CARD_NAME, card or render_card(self.config, self.record))
         if self.seen:
-            (folder / SEEN_NAME).write_text(json.dumps(self.seen) + "\n", encoding="utf-8")
+            atomic_write(folder / SEEN_NAME, json.dumps(self.seen) + "\n")
 
     def _merge(self) -> None:
         if not self._merged and self._frozen_state is None:
@@ -289,15 +254,20 @@ class FramingModel:
         self.network.train()
 
     # ---- prediction -----------------------------------------------------------------
-    def predict(self, text: str, sensitivity: float = 0.0) -> DocumentResult:
+    def predict(self, text: str, sensitivity: float = 0.0,
+                progress: Callable[[int, int], None] | None = None) -> DocumentResult:
         """Find framing devices in one document (at :meth:`thresholds_at` ``sensitivity``; 0: the tuned ones).
+
+        ``progress(done, total)`` is called with the sentences scored so far after each batch (see
+        :func:`framing.progress.sentence_progress`).
 
         Example:
             >>> r = FramingModel.from_pretrained().predict('The "experts" were wrong.')  # doctest: +SKIP
             >>> r.spans[0].text  # doctest: +SKIP
             'experts'
         """
-        return self.decode(self.score_many([text])[0], self.thresholds_at(sensitivity) if sensitivity else None)
+        scores = self.score_many([text], progress=progress)[0]
+        return self.decode(scores, self.thresholds_at(sensitivity) if sensitivity else None)
 
     def predict_many(self, texts: Sequence[str], batch_size: int = 32) -> list[DocumentResult]:
         """Find framing devices in many documents, batching sentences across documents by length."""
@@ -321,45 +291,68 @@ class FramingModel:
 
     def score_many(self, texts: Sequence[str], batch_size: int = 32,
                    sentences: Sequence[list[tuple[int, int]] | None] | None = None,
-                   workers: int = 1) -> list[DocumentScores]:
+                   workers: int = 1, progress: Callable[[int, int], None] | None = None) -> list[DocumentScores]:
         """Raw probabilities for many documents (see :mod:`framing.pipeline.scores`), without thresholds.
 
         ``sentences`` optionally gives each document's sentence boundaries (``None`` entries are
         segmented as usual), e.g. to score a corpus of single sentences as they were annotated.
-        Sentences of all documents are sorted by length and run ``batch_size`` at a time (little
-        padding). ``workers > 1`` runs that many batches at once, each on one torch thread: on
-        small batches this keeps the cores busier than torch's own threads, which wait for each
-        other after every operation (for batch scoring; the results are the same).
+        Sentences of all documents are scored together by :meth:`score_sentences`.
 
         Example:
             >>> s = FramingModel.from_pretrained().score_many(["One. Two."])[0]  # doctest: +SKIP
             >>> [(x.start, x.end) for x in s.sentences]  # doctest: +SKIP
             [(0, 4), (5, 9)]
         """
+        given = sentences if sentences is not None else [None] * len(texts)
+        docs = [prepare_document(t, b) for t, b in zip(texts, given)]
+        items = [(doc, k) for doc in docs for k in range(len(doc.sentences))]
+        scored = iter(self.score_sentences(items, batch_size, workers, progress))
+        return [DocumentScores(doc.text, [next(scored) for _ in doc.sentences]) for doc in docs]
+
+    def score_sentences(self, items: Sequence[tuple[PreparedDocument, int]], batch_size: int = 32,
+                        workers: int = 1, progress: Callable[[int, int], None] | None = None
+                        ) -> list[SentenceScores]:
+        """The scores of sentence ``k`` of each ``(document, k)`` in ``items``, in that order.
+
+        The sentences are sorted by length and run ``batch_size`` at a time (little padding). ``workers > 1``
+        runs that many batches at once, each on one torch thread: on small batches this keeps the cores
+        busier than torch's own threads, which wait for each other after every operation (for batch scoring;
+        the results are the same). ``progress(done, total)`` is called after each batch.
+
+        Example:
+            >>> from framing.pipeline.prepared import prepare_document  # doctest: +SKIP
+            >>> doc = prepare_document("One. Two.")  # doctest: +SKIP
+            >>> [s.start for s in FramingModel.from_pretrained().score_sentences([(doc, 1)])]  # doctest: +SKIP
+            [5]
+        """
         if batch_size < 1 or workers < 1:
             raise UsageError(f"batch_size and workers must be at least 1, got {batch_size} and {workers}")
-        given = sentences if sentences is not None else [None] * len(texts)
-        docs = [_prepare(t, b) for t, b in zip(texts, given)]
-        items = [(d, k) for d, doc in enumerate(docs) for k in range(len(doc.sentences))]
-        items.sort(key=lambda it: docs[it[0]].sentences[it[1]][1] - docs[it[0]].sentences[it[1]][0])
+        order = sorted(range(len(items)), key=lambda i: items[i][0].sentence_length(items[i][1]))
         if self.network is not None:
             self.network.eval()
             self._merge()
-        chunks = [items[i : i + batch_size] for i in range(0, len(items), batch_size)]
+        chunks = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
 
-        def run(chunk: list[tuple[int, int]]) -> list[SentenceScores]:
-            return self._score_sentences([docs[d] for d, _ in chunk], [k for _, k in chunk])
+        def run(chunk: list[int]) -> list[SentenceScores]:
+            return self._score_sentences([items[i][0] for i in chunk], [items[i][1] for i in chunk])
 
-        if workers > 1 and len(chunks) > 1:
-            with self._one_thread_each(), ThreadPoolExecutor(workers) as pool:
-                scored = list(pool.map(run, chunks))
-        else:
-            scored = [run(chunk) for chunk in chunks]
-        found = {item: s for chunk, part in zip(chunks, scored) for item, s in zip(chunk, part)}
-        return [DocumentScores(doc.text, [found[(d, k)] for k in range(len(doc.sentences))])
-                for d, doc in enumerate(docs)]
+        out: list[SentenceScores] = [None] * len(items)  # type: ignore[list-item]
+        done = 0
+        with ExitStack() as stack:
+            if workers > 1 and len(chunks) > 1:
+                stack.enter_context(self._one_thread_each())
+                parts = stack.enter_context(ThreadPoolExecutor(workers)).map(run, chunks)
+            else:
+                parts = map(run, chunks)
+            for chunk, part in zip(chunks, parts):
+                for i, scores in zip(chunk, part):
+                    out[i] = scores
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, len(items))
+        return out
 
-    def _score_sentences(self, docs: list[_Doc], indices: list[int]) -> list[SentenceScores]:
+    def _score_sentences(self, docs: list[PreparedDocument], indices: list[int]) -> list[SentenceScores]:
         cfg, labels = self.config, self.config.labelset
         bounds = [doc.sentences[k] for doc, k in zip(docs, indices)]
         texts = [doc.text[s:e] for doc, (s, e) in zip(docs, bounds)]

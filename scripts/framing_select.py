@@ -13,11 +13,13 @@ import random
 from framing.data.gold import fingerprint as fp
 from framing.data.quote_corpus import load_documents
 from framing.data.shared_corpora import data_root
+from framing.model_files import default_model_dir
+from framing.record import read_seen
 
 DATA = data_root()
 _docs = load_documents({"allsides", "semeval2023_test", "ptc_train"})
 text_of = lambda d: _docs[tuple(d.split(":", 1))][1]
-seen = json.load(open("models/framing-default/seen_documents.json"))
+seen = read_seen(default_model_dir())
 seen = set(seen["train"]) | set(seen["tune"])
 rng = random.Random(14)
 rows = [json.loads(l) for l in open(DATA / "allsides_article_bias_subset/articles_media_valid.jsonl")]

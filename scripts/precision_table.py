@@ -68,22 +68,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("fp32", help="metrics.json of the fp32 run")
     ap.add_argument("modes", nargs="+", metavar="MODE=METRICS", help="e.g. bf16=/tmp/bf16/metrics.json")
-    ap.add_argument("--update-model", metavar="DIR", help="write the table into this model's config and card")
+    ap.add_argument("--update-model", metavar="DIR", help="write the table into this model's record and card")
     ap.add_argument("--note", default="", help="with --update-model: the sentence above the table")
     args = ap.parse_args()
     table = compare(args.fp32, dict(m.split("=", 1) for m in args.modes))
     print(markdown(table), end="")
     if args.update_model:
-        from framing.config import FramingConfig
-        from framing.model_card import render_card
+        from framing.model_card import update_folder
+        from framing.model_files import CARD_NAME, RECORD_NAME
 
-        folder = Path(args.update_model)
-        config = FramingConfig.load(folder / "config.json")
-        config.metrics["precision"] = {"created": datetime.date.today().isoformat(), "note": args.note,
-                                       "limit_points": LIMIT, **table}
-        config.save(folder / "config.json")
-        (folder / "README.md").write_text(render_card(config), encoding="utf-8")
-        print(f"written into {folder}/config.json and README.md", file=sys.stderr)
+        precision = {"created": datetime.date.today().isoformat(), "note": args.note, "limit_points": LIMIT, **table}
+        update_folder(args.update_model, lambda record: record.metrics.update(precision=precision))
+        print(f"written into {args.update_model}/{RECORD_NAME} and {CARD_NAME}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sklearn.metrics import cohen_kappa_score, confusion_matrix
 
-from framing.data.quote_corpus import QUOTE_LABELS
+from framing.labels import QUOTE_CLASSES
 
 CORPUS = Path("data/quotes/quotes.jsonl")
 OUT = Path("data/quotes/double_annotation.jsonl")
@@ -39,8 +39,8 @@ def main() -> None:
     scare = cohen_kappa_score([x == "SCARE" for x in a], [x == "SCARE" for x in b])
     print(f"Cohen's kappa, SCARE vs rest: {scare:.3f}")
     print(f"raw agreement: {sum(x == y for x, y in zip(a, b)) / len(rows):.3f}")
-    print("confusion (rows first pass, columns second pass):", ", ".join(QUOTE_LABELS))
-    print(confusion_matrix(a, b, labels=list(QUOTE_LABELS)))
+    print("confusion (rows first pass, columns second pass):", ", ".join(QUOTE_CLASSES))
+    print(confusion_matrix(a, b, labels=list(QUOTE_CLASSES)))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,12 @@ quotes of the other folds' documents only (no document on both sides), then pred
 documents. Predictions of all folds are pooled for the report. The rule baseline (a quote of at most
 4 words with no reporting verb in its sentence is SCARE) is scored on the same quotes. With
 --model-dir the results are written into that model's card.
+
+With --news, every fold also trains on the quotations of the news framing corpus's train articles that
+are not in the quote corpus (SCARE where annotators marked a scare quote, else "not SCARE": a partial
+label, see framing.training.steps.quote_loss). No news dev article is used, and the held-out documents
+are only ever quote-corpus documents. Besides the most likely class, the report gives SCARE-vs-rest at
+P(SCARE) >= --threshold, the decision rule the shipped model applies (its SCARE_QUOTE threshold).
 """
 
 from __future__ import annotations
@@ -22,15 +28,22 @@ from sklearn.metrics import classification_report, confusion_matrix, precision_r
 from sklearn.model_selection import GroupKFold
 
 from framing.config import FramingConfig
-from framing.data.quote_corpus import QUOTE_LABELS
 from framing.evaluation.baselines import rule_is_scare
+from framing.labels import QUOTE_CLASSES, SCARE_CLASS
 from framing.modeling import FramingModel
-from framing.training.default_data import quote_examples_by_document  # noqa: I001
+from framing.training.default_data import quote_corpus_ids, quote_examples_by_document  # noqa: I001
 from framing.training.examples import QuoteExample
 from framing.training.loop import LoopOptions, fit
+from framing.training.news_recipe import NewsData, quote_examples
 from framing.training.steps import quote_probabilities
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "quotes" / "quotes.jsonl"
+
+
+def news_quotes() -> list[QuoteExample]:
+    """Quote examples from the news corpus's train articles that are not quote-corpus documents."""
+    news = NewsData.load()
+    return quote_examples(news.fit + news.tune, QUOTE_CLASSES, skip=quote_corpus_ids(CORPUS))
 
 
 def train_fold(train: list[QuoteExample], epochs: int, batch_size: int, lr: float, seed: int) -> FramingModel:
@@ -53,6 +66,10 @@ def main() -> None:
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--news", action="store_true", help="also train every fold on the news corpus's quotations")
+    ap.add_argument("--threshold", type=float, default=0.4, help="P(SCARE) decision threshold also reported")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--limit", type=int, help="only the first N documents (and N news sentences): a smoke test")
     ap.add_argument("--model-dir", type=Path, help="write the results into this model's card")
     ap.add_argument("--out", type=Path, default=Path("docs/quote_cv.json"))
     ap.add_argument("--card-only", action="store_true", help="no training: write --out's results into --model-dir")
@@ -62,31 +79,41 @@ def main() -> None:
             ap.error("--card-only needs --model-dir")
         write_card(args.model_dir, json.loads(args.out.read_text(encoding="utf-8")))
         return
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     t0 = time.time()
     examples, groups = [], []
-    for (corpus, doc_id), found in quote_examples_by_document(CORPUS).items():
+    for (corpus, doc_id), found in list(quote_examples_by_document(CORPUS).items())[: args.limit]:
         examples += found
         groups += [f"{corpus}:{doc_id}"] * len(found)
-    scare = QUOTE_LABELS.index("SCARE")
-    gold_all, pred_all, rule_all = [], [], []
+    scare = QUOTE_CLASSES.index(SCARE_CLASS)
+    extra = news_quotes()[: args.limit] if args.news else []
+    if extra:
+        print(f"news quotations: {sum(len(e.quotes) for e in extra)} in {len(extra)} sentences", flush=True)
+    gold_all, pred_all, rule_all, p_scare = [], [], [], []
     for fold, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=args.folds).split(examples, groups=groups)):
-        model = train_fold([examples[i] for i in train_idx], args.epochs, args.batch_size, args.lr, args.seed + fold)
+        train = [examples[i] for i in train_idx] + extra
+        model = train_fold(train, args.epochs, args.batch_size, args.lr, args.seed + fold)
         held = [examples[i] for i in test_idx]
         probs, gold = quote_probabilities(model, held)
         rule = np.array([scare if rule_is_scare(e.text, q.inner_start, q.inner_end) else -1
                          for e in held for q, _ in e.quotes])
         gold_all.append(gold)
         pred_all.append(probs.argmax(1))
+        p_scare.append(probs[:, scare])
         rule_all.append(rule)
+        f1_at = report(gold, np.where(probs[:, scare] >= args.threshold, scare, -1), scare)["scare_f1"]
         print(f"fold {fold}: {len(gold)} quotes, SCARE F1 model {report(gold, probs.argmax(1), scare)['scare_f1']:.3f}"
+              f", at P(SCARE) >= {args.threshold}: {f1_at:.3f}"
               f", rule {report(gold, rule, scare)['scare_f1']:.3f} ({(time.time() - t0) / 60:.1f} min)", flush=True)
     gold, pred, rule = np.concatenate(gold_all), np.concatenate(pred_all), np.concatenate(rule_all)
-    names = list(QUOTE_LABELS)
+    at_threshold = np.where(np.concatenate(p_scare) >= args.threshold, scare, -1)
+    names = list(QUOTE_CLASSES)
     result = {
         "data": f"data/quotes/quotes.jsonl, {len(gold)} quotes in {len(set(groups))} documents, "
-                f"{args.folds}-fold cross-validation grouped by document (quote head trained on quotes only)",
+                f"{args.folds}-fold cross-validation grouped by document (quote head trained on quotes only"
+                + (f", plus {sum(len(e.quotes) for e in extra)} news-corpus quotations" if extra else "") + ")",
         "model": report(gold, pred, scare),
+        "model_at_threshold": {"threshold": args.threshold, **report(gold, at_threshold, scare)},
         "rule": report(gold, rule, scare),
         "report": classification_report(gold, pred, labels=list(range(len(names))), target_names=names,
                                         zero_division=0, digits=3),
@@ -94,21 +121,21 @@ def main() -> None:
         "rule_confusion_scare_vs_rest": confusion_matrix(gold == scare, rule == scare).tolist(),
         "labels": names,
         "settings": {"folds": args.folds, "epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
-                     "seed": args.seed},
+                     "seed": args.seed, "news": args.news, "threads": args.threads},
         "minutes": round((time.time() - t0) / 60, 1),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps({k: result[k] for k in ("model", "rule", "confusion")}, indent=1))
+    print(json.dumps({k: result[k] for k in ("model", "model_at_threshold", "rule", "confusion")}, indent=1))
     print(result["report"])
     if args.model_dir:
         write_card(args.model_dir, result)
 
 
 def write_card(model_dir: Path, result: dict) -> None:
-    """Store the cross-validation results in a model's config and re-render its card."""
+    """Store the cross-validation results in a model's record and re-render its card."""
     model = FramingModel.from_pretrained(model_dir)
-    model.config.metrics["quotes_cv"] = result
+    model.record.metrics["quotes_cv"] = result
     model.save_pretrained(model_dir)
 
 

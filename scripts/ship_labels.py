@@ -68,12 +68,12 @@ def main() -> None:
                         old.quote_label if old.quote_label in keep else None)
     new = start_model(labelset, str(args.model))
     new.config.thresholds = {k: v for k, v in model.config.thresholds.items() if k in keep or k in old.sentence_labels}
-    metrics = dict(model.config.metrics or {})
+    metrics = dict(model.record.metrics)
     metrics["spans"] = {k: v for k, v in metrics.get("spans", {}).items() if k in keep}
     if not metrics["spans"]:
         del metrics["spans"]  # the tagger's PTC figures belong to labels that were left out
-    new.config.metrics = metrics
-    new.config.training = dict(model.config.training or {}) | {"label_decision": {
+    new.record.metrics = metrics
+    new.record.training = dict(model.record.training) | {"label_decision": {
         "rule": f"a span label ships only if its precision is at least {MIN_PRECISION} with at least {MIN_EXAMPLES} "
                 "dev examples", "labels": decisions, "kept": keep,
         "left_out": [n for n in old.span_labels if n not in keep]}}

@@ -25,22 +25,22 @@ from sklearn.metrics import accuracy_score, classification_report, f1_score, pre
 
 from framing.config import FramingConfig
 from framing.data.gold import fingerprint
-from framing.data.quote_corpus import QUOTE_LABELS
 from framing.evaluation.baselines import rule_is_scare
 from framing.evaluation.metrics import best_threshold, span_report
-from framing.labels import DEFAULT_LABELSET
+from framing.labels import DEFAULT_LABELSET, QUOTE_CLASSES, SCARE_CLASS
 from framing.modeling import FramingModel
 from framing.training.default_data import (  # noqa: I001
     babe_splits,
     ptc_documents,
     ptc_split,
+    quote_corpus_ids,
     quote_splits,
     seen_fingerprints,
     semeval2023_train_documents,
     tag_examples,
 )
 from framing.training.loop import LoopOptions, fit
-from framing.training.news_recipe import NewsData, annotated, replay, sentence_examples, tune_score
+from framing.training.news_recipe import NewsData, annotated, quote_examples, replay, sentence_examples, tune_score
 from framing.training.run import start_model
 from framing.training.steps import TAG_CLASS_WEIGHTS, quote_probabilities, sentence_probabilities
 from framing.training.thresholds import tune_span_thresholds
@@ -87,7 +87,7 @@ def tune_and_evaluate(model: FramingModel, ptc_tune, ptc_dev, babe, quotes, news
         cfg.thresholds.update(tune_tag_thresholds(model, ptc_tune))
     babe_tune = sentence_probabilities(model, [e.text for e in babe["tune"]])
     cfg.thresholds["BIASED"] = best_threshold(babe_tune, np.array([e.label for e in babe["tune"]]))[0]
-    scare = QUOTE_LABELS.index("SCARE")
+    scare = QUOTE_CLASSES.index(SCARE_CLASS)
     if quotes:
         p_tune, y_tune = quote_probabilities(model, quotes["tune"])
         cfg.thresholds["SCARE_QUOTE"] = best_threshold(p_tune[:, scare], y_tune == scare)[0]
@@ -116,8 +116,8 @@ def tune_and_evaluate(model: FramingModel, ptc_tune, ptc_dev, babe, quotes, news
             "data": f"data/quotes dev documents ({len(y_dev)} quotes, PTC dev + 10% of other documents)",
             "scare_precision": float(mp), "scare_recall": float(mr), "scare_f1": float(mf),
             "rule_precision": float(rp), "rule_recall": float(rr), "rule_f1": float(rf),
-            "report": classification_report(y_dev, p_dev.argmax(1), labels=list(range(len(QUOTE_LABELS))),
-                                            target_names=list(QUOTE_LABELS), zero_division=0, digits=3),
+            "report": classification_report(y_dev, p_dev.argmax(1), labels=list(range(len(QUOTE_CLASSES))),
+                                            target_names=list(QUOTE_CLASSES), zero_division=0, digits=3),
         }
     metrics["note"] = ("All figures are on dev data the model never trained on; thresholds were tuned on separate "
                        "tune splits (" + ("15% of the news corpus train articles" if news_tune is not None else
@@ -143,10 +143,10 @@ def reevaluate(folder: Path, out: Path) -> None:
     """Re-tune thresholds and re-measure a trained model with the current decoding; rewrite its card."""
     model = FramingModel.from_pretrained(folder)
     _, ptc_tune, ptc_dev, babe, quotes = load_splits(0, 0.0, random.Random(0))
-    model.config.metrics = tune_and_evaluate(model, ptc_tune, ptc_dev, babe, quotes)
+    model.record.metrics = tune_and_evaluate(model, ptc_tune, ptc_dev, babe, quotes)
     model.seen = seen_fingerprints(QUOTES)
     model.save_pretrained(out)
-    print(json.dumps({k: v for k, v in model.config.metrics.items() if k != "quotes"}, indent=1))
+    print(json.dumps({k: v for k, v in model.record.metrics.items() if k != "quotes"}, indent=1))
 
 
 def train_news(args: argparse.Namespace) -> None:
@@ -158,8 +158,11 @@ def train_news(args: argparse.Namespace) -> None:
     torch.manual_seed(args.seed)
     model = start_model(DEFAULT_LABELSET, str(args.base))
     tags = sentence_examples(news.fit, DEFAULT_LABELSET.tagged_labels, args.news_negatives)
+    news_quotes = []
+    if args.news_quotes:  # news articles that are quote-corpus documents keep the quote corpus's own labels
+        news_quotes = quote_examples(news.fit, model.config.quote_classes, skip=quote_corpus_ids(QUOTES))
     data = {"tag": tags[: args.limit or None], "sent": replay(babe["train"], args.replay, args.seed),
-            "quote": replay(quotes.get("train", []), args.replay, args.seed)}
+            "quote": replay(quotes.get("train", []), args.replay, args.seed) + news_quotes[: args.limit or None]}
     print(f"news fit articles {len(news.fit)} ({len(tags)} sentences), tune articles {len(news.tune)}, "
           f"replayed BABE {len(data['sent'])}, quote sentences {len(data['quote'])}", flush=True)
     opts = LoopOptions(epochs=args.news_epochs, patience=2, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
@@ -167,15 +170,17 @@ def train_news(args: argparse.Namespace) -> None:
     result = fit(model, data, opts, lambda m: tune_score(m, tune), resume=args.resume, key="news-v1",
                  log=lambda line: print(line, flush=True))
     metrics = tune_and_evaluate(model, ptc_tune, ptc_dev, babe, quotes, news_tune=tune)
-    cfg = model.config
-    cfg.metrics = metrics
-    cfg.training = {
+    cfg, record = model.config, model.record
+    record.metrics = metrics
+    record.training = {
         "command": f"python scripts/train.py --stage news --base {args.base} --news-epochs {args.news_epochs} "
                    f"--lr {args.lr} --replay {args.replay} --news-negatives {args.news_negatives} --seed {args.seed} "
+                   + ("--news-quotes " if args.news_quotes else "") +
                    f"--threads {args.threads}",
         "data": {"news_fit_articles": len(news.fit), "news_fit_sentences": len(tags),
                  "news_tune_articles": len(news.tune), "babe_replayed": len(data["sent"]),
-                 "quote_sentences_replayed": len(data["quote"])},
+                 "quote_sentences_replayed": len(data["quote"]) - len(news_quotes),
+                 "news_quote_sentences": len(news_quotes)},
         "hyperparameters": {"lr": args.lr, "batch_size": args.batch_size, "max_epochs": args.news_epochs,
                             "patience": 2, "lora_rank": cfg.lora_rank, "lora_alpha": cfg.lora_alpha,
                             "tag_class_weights": TAG_CLASS_WEIGHTS, "seed": args.seed, "threads": args.threads,
@@ -189,7 +194,7 @@ def train_news(args: argparse.Namespace) -> None:
     model.seen = {k: sorted(v) for k, v in seen.items()}
     model.save_pretrained(args.out)
     print(json.dumps({k: v for k, v in metrics.items() if k != "quotes"}, indent=1))
-    print(f"saved to {args.out} after {cfg.training['total_minutes']} min")
+    print(f"saved to {args.out} after {record.training['total_minutes']} min")
 
 
 def main() -> None:
@@ -200,6 +205,8 @@ def main() -> None:
     ap.add_argument("--news-epochs", type=int, default=4)
     ap.add_argument("--news-negatives", type=float, default=1.0,
                     help="share of unmarked news sentences kept (furniture always kept)")
+    ap.add_argument("--news-quotes", action="store_true",
+                    help="news stage: also train the quote head on the news corpus's quotations (scripts/quote_cv.py)")
     ap.add_argument("--replay", type=int, default=1500, help="BABE and quote examples replayed per epoch (news)")
     ap.add_argument("--resume", action="store_true", help="continue an interrupted news stage from OUT.checkpoint")
     ap.add_argument("--out", type=Path, default=Path("models/framing-default"))
@@ -244,9 +251,9 @@ def main() -> None:
     train_minutes = (time.time() - t0) / 60
     model.network.eval()
     metrics = tune_and_evaluate(model, ptc_tune, ptc_dev, babe, quotes)
-    cfg = model.config
-    cfg.metrics = metrics
-    cfg.training = {
+    cfg, record = model.config, model.record
+    record.metrics = metrics
+    record.training = {
         "command": "python scripts/train.py " + " ".join(
             (f"--{k.replace('_', '-')}" if v else f"--no-{k.replace('_', '-')}") if isinstance(v, bool)
             else f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items() if v is not None),
@@ -269,7 +276,7 @@ def main() -> None:
     print(json.dumps({k: v for k, v in metrics.items() if k != "quotes"}, indent=1))
     if quotes:
         print(metrics["quotes"]["report"])
-    print(f"saved to {args.out} after {cfg.training['total_minutes']} min")
+    print(f"saved to {args.out} after {record.training['total_minutes']} min")
 
 
 if __name__ == "__main__":

@@ -29,8 +29,8 @@ def test_flags_the_scare_quotes(result):
 
 def test_only_labels_that_pass_the_precision_rule_ship():
     """A span label ships only with news-dev precision >= 0.6 on >= 20 examples (scripts/ship_labels.py)."""
-    config = FramingModel.from_pretrained().config
-    decision = config.training["label_decision"]
+    model = FramingModel.from_pretrained()
+    config, decision = model.config, model.record.training["label_decision"]
     assert list(config.labelset.span_labels) == decision["kept"]
     assert decision["left_out"], "the record names the labels left out"
     for name, row in decision["labels"].items():

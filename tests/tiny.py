@@ -6,6 +6,7 @@ from framing.config import FramingConfig
 from framing.modeling import FramingModel
 from framing.pipeline.quotes import find_quotes
 from framing.training.examples import QuoteExample, SentenceExample, TagExample
+from framing.training.loop import LoopOptions, fit
 from framing.training.steps import loss
 
 TINY_ENCODER = dict(vocab_size=30522, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
@@ -36,18 +37,9 @@ def tiny_model(seed: int = 0) -> FramingModel:
 
 
 def overfit(model: FramingModel, steps: int = 60) -> dict[str, float]:
-    """Train on TASKS until the losses are near zero; returns the last loss per task."""
-    torch.manual_seed(0)
-    model.train()
-    params = [p for p in model.network.parameters() if p.requires_grad]
-    optim = torch.optim.AdamW(params, lr=3e-3)
-    last = {}
-    for _ in range(steps):
-        for task, examples in TASKS.items():
-            value = loss(model, task, examples)
-            value.backward()
-            optim.step()
-            optim.zero_grad()
-            last[task] = value.item()
-    model.network.eval()
-    return last
+    """Train on TASKS through the package's one loop (each epoch one batch of every task) until the losses
+    are near zero; returns each task's loss afterwards (eval mode)."""
+    fit(model, TASKS, LoopOptions(epochs=steps, batch_size=len(TASKS["tag"]), lr=3e-3, seed=0, warmup=0.0),
+        log=lambda line: None)
+    with torch.no_grad():
+        return {task: loss(model, task, examples).item() for task, examples in TASKS.items()}

@@ -28,11 +28,11 @@ import numpy as np
 
 from framing.data.corpus import CorpusDocument
 from framing.errors import ModelFolderError, UsageError
+from framing.model_files import CONFIG_NAME, INFERENCE_FILES
 from framing.pipeline.results import DocumentResult, Sentence, Span
 
 CPUS_PER_ACTOR = 0.5
 DOCS_PER_BATCH = 8  # documents per actor call; their sentences are batched together by length
-MODEL_FILES = ("config.json", "labels.json", "model.safetensors")
 
 
 def scoring_error(e: BaseException) -> str:
@@ -106,11 +106,11 @@ class RayScorer:
         from framing.nn.precision import resolve
 
         folder = Path(model_dir)
-        missing = [name for name in MODEL_FILES if not (folder / name).is_file()]
+        missing = [name for name in INFERENCE_FILES if not (folder / name).is_file()]
         if missing:
             raise ModelFolderError(f"{folder}: not a framing model folder (needs {', '.join(missing)})")
-        self.labels = FramingConfig.load(folder / "config.json").labelset
-        self.files = {name: (folder / name).read_bytes() for name in MODEL_FILES}
+        self.labels = FramingConfig.load(folder / CONFIG_NAME).labelset
+        self.files = {name: (folder / name).read_bytes() for name in INFERENCE_FILES}
         if not ray.is_initialized():
             ray.init(address=address, include_dashboard=False, log_to_driver=False)
         self.actors = actors or max(1, int(ray.cluster_resources().get("CPU", 1)))

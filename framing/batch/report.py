@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from framing.atomic import atomic_file
 from framing.batch.tables import read_table
 from framing.data.documents import InputError
 from framing.errors import UsageError
@@ -32,14 +32,14 @@ SHARE = "share of sentences"
 MISSING = "(missing)"
 
 
-def run_labels(folder: str | os.PathLike) -> tuple[list[str], list[str]]:
-    """Span and sentence labels of a finished ``framing score`` run (from its ``run.json``)."""
+def finished_run(folder: str | os.PathLike) -> dict:
+    """``run.json`` of a finished ``framing score`` run: its span and sentence labels and row counts."""
     path = Path(folder) / "run.json"
     state = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     if not state.get("complete"):
         raise InputError(f"{folder}: not a finished framing score run (no complete run.json); "
                          f"run or rerun framing score --out {folder} first")
-    return state["span_labels"], state["sentence_labels"]
+    return state
 
 
 def group_keys(docs: pd.DataFrame, by: list[str], where: str) -> pd.DataFrame:
@@ -78,10 +78,13 @@ def group_rates(folder: str | os.PathLike, by: list[str], min_docs: int = 1, res
         raise UsageError(f"--voice must be one of {', '.join(VOICE_COLUMNS)}, not {voice!r}")
     if resamples < 1 or min_docs < 1:
         raise UsageError(f"--resamples and --min-docs must be at least 1, got {resamples} and {min_docs}")
-    span_labels, sentence_labels = run_labels(folder)
+    state = finished_run(folder)
+    span_labels, sentence_labels = state["span_labels"], state["sentence_labels"]
     docs = read_table(folder, "documents").to_pandas()
-    if docs.empty:
-        raise InputError(f"{folder}: the documents table is empty (no document was scored)")
+    if docs.empty:  # the tables are there, with their columns, but there is nothing to rank
+        raise InputError(f"{folder}: the run scored no documents ({state.get('input_documents', 0):,} read, "
+                         f"{state.get('errors', 0):,} not scored: see errors.{state.get('format', 'parquet')}); "
+                         "there is nothing to report")
     keys = group_keys(docs, by, str(folder))
     measures = [(label, PER_1K, 1000.0) for label in span_labels] + [(label, SHARE, 1.0) for label in sentence_labels]
     rows = []
@@ -146,7 +149,7 @@ def plot_rates(rates: pd.DataFrame, by: list[str], path: str | os.PathLike, colu
     fig.suptitle(f"Framing devices by {', '.join(by)}: ranked, with 95% bootstrap intervals over documents "
                  f"(document counts in brackets)", fontsize=11)
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / (height * lines)))
-    fig.savefig(path, dpi=100)
+    fig.savefig(path, dpi=100, format="png")  # the name may be a temporary one
     plt.close(fig)
 
 
@@ -159,20 +162,10 @@ def write_report(folder: str | os.PathLike, by: list[str], out: str | os.PathLik
     rates = group_rates(folder, by, min_docs, resamples, voice=voice)
     out.parent.mkdir(parents=True, exist_ok=True)
     png = out.with_suffix(".png")
-    tmp_csv, tmp_png = out.with_name(out.name + ".tmp"), png.with_name(png.stem + ".tmp.png")
     from framing.guards import csv_cell
 
     safe = rates.assign(**{c: rates[c].map(csv_cell) for c in rates.columns if rates[c].dtype == object})
-    safe.to_csv(tmp_csv, index=False, float_format="%.6g")
-    plot_rates(rates, by, tmp_png)
-    os.replace(tmp_csv, out)
-    os.replace(tmp_png, png)
+    with atomic_file(out) as tmp_csv, atomic_file(png) as tmp_png:
+        safe.to_csv(tmp_csv, index=False, float_format="%.6g")
+        plot_rates(rates, by, tmp_png)
     return out, png
-
-
-def report_cli(args) -> int:
-    """``framing report``: parse ``--by`` and write the CSV and PNG."""
-    by = [key.strip() for key in args.by.split(",") if key.strip()]
-    csv, png = write_report(args.folder, by, args.out, args.min_docs, args.resamples, args.voice)
-    print(f"framing: wrote {csv} and {png}", file=sys.stderr)
-    return 0

@@ -21,19 +21,22 @@ import json
 import os
 import shutil
 import sys
-import time
 from collections.abc import Callable, Iterator
 from itertools import chain, islice
 from pathlib import Path
 from typing import TextIO
 
 from framing.atomic import atomic_write
+from framing.batch.lock import LOCK_NAME, run_lock
 from framing.batch.tables import FORMATS, chunk_info, chunk_tables, committed_chunks, merge_chunks, write_chunk
 from framing.data.corpus import CorpusDocument, corpus_files, count_documents, iter_documents
 from framing.data.documents import InputError
 from framing.errors import UsageError
 from framing.labels import LabelSet
+from framing.model_files import CONFIG_NAME, WEIGHTS_NAME
 from framing.nn.precision import ENV_VAR as PRECISION_ENV
+from framing.progress import Progress
+from framing.record import RECORD_KEYS
 
 ENGINES = ("local", "ray")
 RUN_FILE = "run.json"
@@ -64,6 +67,8 @@ def score_corpus(inputs: list[str], out: str | os.PathLike, model_dir: str | Non
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if batch_size < 1 or chunk_size < 1:
         raise UsageError(f"batch size and chunk size must be at least 1 (got {batch_size} and {chunk_size})")
 
@@ -75,35 +80,35 @@ def score_corpus(inputs: list[str], out: str | os.PathLike, model_dir: str | Non
     folder = Path(model_dir) if model_dir else default_model_dir()
     # the model folder is checked before anything is written: a damaged one is a one-line error
     model = FramingModel.from_pretrained(folder, precision=mode) if engine != "ray" else None
-    if model is None and (folder / "config.json").is_file():
-        FramingConfig.load(folder / "config.json")
+    if model is None and (folder / CONFIG_NAME).is_file():
+        FramingConfig.load(folder / CONFIG_NAME)
     fingerprint = run_fingerprint(inputs, folder, id_field, text_field)
-    out = Path(out)
-    new_run = not (out / RUN_FILE).is_file()
-    state = open_run(out, fingerprint, mode)
-    state["runtime"] = model.runtime if model is not None else place  # recorded in run.json like the precision
-    if state.get("complete"):
-        return _already_complete(out, state, fmt)
-    try:
-        return _score_run(inputs, out, folder, model, state, batch_size, id_field, text_field, fmt, chunk_size,
-                          threads, stream, interval, engine, address, mode)
-    except BaseException:
-        if new_run and not committed_chunks(out / CHUNKS):  # nothing to continue: leave no run behind
-            _forget_run(out)
-        raise
+    if Path(out).exists() and not Path(out).is_dir():
+        raise InputError(f"{out}: exists and is not a framing score output folder; choose a new --out folder")
+    # one run per folder: the second stops here, before it reads, writes or clears anything of the first
+    with run_lock(out) as out:
+        new_run = not (out / RUN_FILE).is_file()
+        state = open_run(out, fingerprint, mode)
+        state["runtime"] = model.runtime if model is not None else place  # recorded in run.json like the precision
+        if state.get("complete"):
+            return _already_complete(out, state, fmt)
+        try:
+            return _score_run(inputs, out, folder, model, state, batch_size, id_field, text_field, fmt, chunk_size,
+                              threads, stream, interval, engine, address, mode)
+        except BaseException:
+            if new_run and not committed_chunks(out / CHUNKS):  # nothing to continue: leave no run behind
+                _forget_run(out)
+            raise
 
 
 def _forget_run(out: Path) -> None:
-    """Remove what :func:`open_run` wrote for a new run that committed nothing (the corrected rerun starts anew)."""
+    """Remove what :func:`open_run` wrote for a new run that committed nothing (the corrected rerun starts
+    anew); :func:`~framing.batch.lock.run_lock` then removes ``out`` itself if it created it."""
     for path in (out / RUN_FILE, out / CHUNKS):
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
         elif path.exists():
             path.unlink()
-    try:
-        out.rmdir()  # only if nothing else is there
-    except OSError:
-        pass
 
 
 def unique_ids(documents: Iterator[CorpusDocument]) -> Iterator[CorpusDocument]:
@@ -232,14 +237,14 @@ def run_fingerprint(inputs: list[str], model_dir: Path, id_field: str, text_fiel
                           .encode())
         files.append({"path": str(path), "listing": digest.hexdigest()})
     model = hashlib.sha256()
-    if (model_dir / "config.json").is_file():
-        # the records about a model (metrics, evaluation, training) change when it is re-evaluated,
-        # not what it predicts, so they do not stop a run from continuing
-        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
-        kept = {k: v for k, v in config.items() if k not in ("metrics", "evaluation", "training")}
+    if (model_dir / CONFIG_NAME).is_file():
+        # the records about a model change when it is re-evaluated, not what it predicts, so they do not stop
+        # a run from continuing (they live in record.json; an older config.json still holds them)
+        config = json.loads((model_dir / CONFIG_NAME).read_text(encoding="utf-8"))
+        kept = {k: v for k, v in config.items() if k not in RECORD_KEYS}
         model.update(json.dumps(kept, sort_keys=True).encode())
-    if (model_dir / "model.safetensors").is_file():
-        with open(model_dir / "model.safetensors", "rb") as f:
+    if (model_dir / WEIGHTS_NAME).is_file():
+        with open(model_dir / WEIGHTS_NAME, "rb") as f:
             model.update(hashlib.file_digest(f, "sha256").digest())
     return {"inputs": files, "model": str(model_dir.resolve()), "model_sha256": model.hexdigest(),
             "id_field": id_field, "text_field": text_field}
@@ -259,7 +264,7 @@ def open_run(out: Path, fingerprint: dict, precision: str = "fp32") -> dict:
             raise InputError(f"{out}: this run started in {started} precision, not {precision}; "
                              f"continue it with --precision {started} (or {PRECISION_ENV}={started})")
         return state
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+    if out.exists() and (not out.is_dir() or any(p.name != LOCK_NAME for p in out.iterdir())):
         raise InputError(f"{out}: exists and is not a framing score output folder; choose a new --out folder")
     state = {"fingerprint": fingerprint, "precision": precision, "complete": False}
     out.mkdir(parents=True, exist_ok=True)
@@ -280,7 +285,7 @@ def finish_run(out: Path, fmt: str, state: dict, labels: LabelSet) -> dict:
             raise InputError(f"{chunk}: covers documents from {info['start']}, expected {expected}; "
                              f"the chunks of {out} are inconsistent, so start again in a new --out folder")
         expected = info["end"]
-    rows = merge_chunks(chunks, out, fmt) if chunks else {}
+    rows = merge_chunks(chunks, out, labels, fmt)
     state = {**state, "complete": True, "format": fmt, "input_documents": expected,
              "span_labels": list(labels.span_labels), "sentence_labels": list(labels.sentence_labels),
              "documents": rows.get("documents", 0), "errors": rows.get("errors", 0),
@@ -301,69 +306,3 @@ def _write_json(path: Path, data: dict) -> None:
     atomic_write(path, json.dumps(data, indent=1) + "\n")
 
 
-class Progress:
-    """Documents scored: a ``tqdm`` bar (documents/s, ETA) on a terminal, else a plain line every
-    ``interval`` seconds and at the end, so that logs of batch jobs stay readable."""
-
-    def __init__(self, total: int | None, done: int, stream: TextIO, interval: float = 30.0) -> None:
-        self.total, self.done, self.start_done, self.errors = total, done, done, 0
-        self.stream, self.interval = stream, interval
-        self.started = self.last = time.monotonic()
-        self.bar = None
-        if stream.isatty():
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=total, initial=done, unit="doc", file=stream, dynamic_ncols=True,
-                            desc="framing score", smoothing=0.05)
-        else:
-            self.note(f"scoring {total if total is not None else 'an unknown number of'} documents"
-                      + (f" ({done:,} already done)" if done else ""))
-
-    def note(self, message: str) -> None:
-        if self.bar is not None:
-            self.bar.write(f"framing: {message}", file=self.stream)
-        else:
-            print(f"framing: {message}", file=self.stream, flush=True)
-
-    def update(self, n: int, errors: int = 0) -> None:
-        self.done += n
-        self.errors += errors
-        if self.bar is not None:
-            self.bar.update(n)
-            self.bar.set_postfix(errors=self.errors, refresh=False)
-        elif time.monotonic() - self.last >= self.interval:
-            self.note(self.line())
-            self.last = time.monotonic()
-
-    def line(self) -> str:
-        elapsed = max(time.monotonic() - self.started, 1e-9)
-        rate = (self.done - self.start_done) / elapsed
-        of = f"/{self.total:,}" if self.total is not None else ""
-        eta = ""
-        if self.total is not None and rate > 0:
-            eta = f", ETA {_clock((self.total - self.done) / rate)}"
-        return f"{self.done:,}{of} documents, {rate:.1f} docs/s{eta}, {self.errors} errors, {_clock(elapsed)} elapsed"
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-        else:
-            self.note(self.line())
-
-
-def _clock(seconds: float) -> str:
-    seconds = int(round(seconds))
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
-
-
-def score_cli(args) -> int:
-    """``framing score``: run :func:`score_corpus` from parsed arguments and say where the tables are."""
-    if args.engine not in ENGINES:
-        raise UsageError(f"unknown engine {args.engine!r}; choose one of {', '.join(ENGINES)}")
-    state = score_corpus(args.inputs, args.out, args.model, args.batch_size, args.id_field, args.text_field,
-                         args.format, args.chunk_size, engine=args.engine, address=args.address,
-                         precision=args.precision)
-    print(f"framing: {state['documents']:,} documents scored ({state['sentences']:,} sentences, "
-          f"{state['spans']:,} spans), {state['errors']:,} not scored (see errors.{state['format']}); "
-          f"tables in {args.out}", file=sys.stderr)
-    return 0

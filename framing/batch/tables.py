@@ -22,9 +22,11 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
+import typing
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -36,20 +38,56 @@ from framing.data.corpus import CorpusDocument
 from framing.data.documents import InputError
 from framing.errors import UsageError
 from framing.labels import LabelSet
-from framing.pipeline.results import DocumentResult
+from framing.pipeline.results import DocumentResult, Sentence, Span
 
 TABLES = ("documents", "sentences", "spans", "errors")
 FORMATS = ("parquet", "jsonl", "csv")
 CHUNK_FILE = "{table}.parquet"  # inside a chunk folder; chunks are always Parquet
 CHUNK_INFO = "chunk.json"
 
-SENTENCE_SCHEMA = pa.schema([("doc_id", pa.string()), ("sentence", pa.int64()), ("start", pa.int64()),
-                             ("end", pa.int64()), ("text", pa.string()), ("bias", pa.float64()),
-                             ("biased", pa.bool_()), ("labels", pa.list_(pa.string())),
-                             ("sentence_labels", pa.list_(pa.string()))])
-SPAN_SCHEMA = pa.schema([("doc_id", pa.string()), ("sentence", pa.int64()), ("start", pa.int64()),
-                         ("end", pa.int64()), ("text", pa.string()), ("label", pa.string()), ("score", pa.float64()),
-                         ("voice", pa.string())])
+_ARROW = {int: pa.int64(), float: pa.float64(), str: pa.string(), bool: pa.bool_(), list[str]: pa.list_(pa.string())}
+
+
+def result_columns(kind: type, leave_out: tuple[str, ...] = ()) -> list[str]:
+    """The columns a table takes from a result dataclass (:mod:`framing.pipeline.results`), in its field order.
+
+    Example:
+        >>> result_columns(Span)
+        ['start', 'end', 'text', 'label', 'score', 'sentence', 'voice']
+    """
+    return [f.name for f in dataclasses.fields(kind) if f.name not in leave_out]
+
+
+def _schema(kind: type, leave_out: tuple[str, ...] = ()) -> pa.Schema:
+    """``doc_id`` and ``sentence`` (the sentence's index in its document) first, then the dataclass's fields."""
+    hints = typing.get_type_hints(kind)
+    own = [(name, _ARROW[hints[name]]) for name in result_columns(kind, ("sentence", *leave_out))]
+    return pa.schema([("doc_id", pa.string()), ("sentence", pa.int64()), *own])
+
+
+# the documents table holds the sentence labels' counts; the sentences table their decisions, not every probability
+SENTENCE_COLUMNS = result_columns(Sentence, ("sentence_scores",))
+SENTENCE_SCHEMA = _schema(Sentence, ("sentence_scores",))
+SPAN_COLUMNS = result_columns(Span, ("sentence",))
+SPAN_SCHEMA = _schema(Span)
+
+
+ERROR_SCHEMA = pa.schema([("doc_id", pa.string()), ("error", pa.string())])
+
+
+def empty_schema(name: str, labels: LabelSet) -> pa.Schema:
+    """The columns table ``name`` has even with no rows (metadata columns come with the rows that carry them),
+    so that a run of an empty corpus, or of documents that all failed, still writes complete tables.
+
+    Example:
+        >>> from framing.labels import LabelSet
+        >>> empty_schema("documents", LabelSet(("L",), (), {"L": "l"})).names
+        ['doc_id', 'n_sentences', 'n_words', 'L_count', 'L_per_1k', 'L_quoted_count', 'L_quoted_per_1k']
+    """
+    if name != "documents":
+        return {"sentences": SENTENCE_SCHEMA, "spans": SPAN_SCHEMA, "errors": ERROR_SCHEMA}[name]
+    return pa.schema([("doc_id", pa.string()), ("n_sentences", pa.int64()), ("n_words", pa.int64())]
+                     + [(c, pa.float64() if c.endswith("_per_1k") else pa.int64()) for c in label_columns(labels)])
 
 
 def label_columns(labels: LabelSet) -> list[str]:
@@ -86,12 +124,10 @@ def document_rows(doc: CorpusDocument, result: DocumentResult, labels: LabelSet)
     for label in counts:
         row[f"{label}_count"] = counts[label]
         row[f"{label}_per_1k"] = 1000.0 * counts[label] / n if n else 0.0
-    sentences = [{"doc_id": doc.doc_id, "sentence": k, "start": s.start, "end": s.end, "text": s.text,
-                  "bias": float(s.bias), "biased": bool(s.biased), "labels": list(s.labels),
-                  "sentence_labels": list(s.sentence_labels)}
+    sentences = [{"doc_id": doc.doc_id, "sentence": k, **{c: getattr(s, c) for c in SENTENCE_COLUMNS}}
                  for k, s in enumerate(result.sentences)]
-    spans = [{"doc_id": doc.doc_id, "sentence": s.sentence, "start": s.start, "end": s.end, "text": s.text,
-              "label": s.label, "score": float(s.score), "voice": s.voice} for s in result.spans]
+    spans = [{"doc_id": doc.doc_id, "sentence": s.sentence, **{c: getattr(s, c) for c in SPAN_COLUMNS}}
+             for s in result.spans]
     return row, sentences, spans
 
 
@@ -168,10 +204,12 @@ def chunk_info(chunk: Path) -> dict:
     return json.loads((chunk / CHUNK_INFO).read_text(encoding="utf-8"))
 
 
-def merge_chunks(chunks: Sequence[Path], out: str | os.PathLike, fmt: str = "parquet") -> dict[str, int]:
+def merge_chunks(chunks: Sequence[Path], out: str | os.PathLike, labels: LabelSet,
+                 fmt: str = "parquet") -> dict[str, int]:
     """Join the chunks' tables into ``out/<table>.<fmt>``, one chunk in memory at a time; returns row counts.
 
-    Columns that appear in only some chunks (metadata) are filled with nulls elsewhere. Each file is
+    Columns that appear in only some chunks (metadata) are filled with nulls elsewhere; every table has at
+    least its :func:`empty_schema` columns, also with no chunks at all (an empty corpus). Each file is
     written under a temporary name and renamed into place.
     """
     if fmt not in FORMATS:
@@ -181,7 +219,8 @@ def merge_chunks(chunks: Sequence[Path], out: str | os.PathLike, fmt: str = "par
     for name in TABLES:
         files = [c / CHUNK_FILE.format(table=name) for c in chunks]
         try:
-            schema = pa.unify_schemas([pq.read_schema(f) for f in files], promote_options="permissive")
+            schema = pa.unify_schemas([*(pq.read_schema(f) for f in files), empty_schema(name, labels)],
+                                      promote_options="permissive")
         except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
             raise InputError(f"{name} table: a column changes type between chunks ({str(e).splitlines()[0]})") from None
         with atomic_file(out / f"{name}.{fmt}") as tmp:

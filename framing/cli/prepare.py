@@ -5,8 +5,7 @@ later runs only load it (:mod:`framing.nn.onnx_runtime`).
 
 Example:
     >>> import argparse
-    >>> sub = argparse.ArgumentParser().add_subparsers(dest="command")
-    >>> add_prepare_parser(sub, []).parse_args(["--rebuild"]).rebuild
+    >>> add_parser(argparse.ArgumentParser().add_subparsers(dest="command")).parse_args(["--rebuild"]).rebuild
     True
 """
 
@@ -16,31 +15,34 @@ import argparse
 import sys
 from pathlib import Path
 
+from framing.cli.parents import MODEL
 
-def add_prepare_parser(sub, parents: list[argparse.ArgumentParser]) -> argparse.ArgumentParser:
-    """Register ``prepare`` on the ``framing`` sub-command parsers ``sub``."""
-    p = sub.add_parser("prepare", parents=parents, help="build the model's ONNX Runtime graph (the fast framing check)",
+NAME = "prepare"
+
+
+def add_parser(sub) -> argparse.ArgumentParser:
+    p = sub.add_parser(NAME, parents=[MODEL], help="build the model's ONNX Runtime graph (the fast framing check)",
                        description="Fold the model's adapters into the base weights and save the fp32 network as ONNX "
                        "graphs in $XDG_CACHE_HOME/framing/onnx (~/.cache/framing/onnx), which framing check runs "
                        "without importing torch. Nothing is written into the model folder.")
-    if not parents:  # the command line gives it the shared --model parent
-        p.add_argument("--model", metavar="DIR", help="model folder (default: the shipped default model)")
     p.add_argument("--rebuild", action="store_true", help="build it again even if the cache has it")
     return p
 
 
-def prepare_cli(args) -> int:
+def run(args: argparse.Namespace) -> int:
     """Build (or find) the graph and say where it is."""
     from framing.config import FramingConfig
     from framing.errors import ModelFolderError
-    from framing.modeling import CONFIG_NAME, WEIGHTS_NAME, default_model_dir
+    from framing.model_files import CONFIG_NAME, WEIGHTS_NAME, default_model_dir
+    from framing.modeling import FramingModel
     from framing.nn.onnx_runtime import prepare
     from framing.runtime import has_onnxruntime
 
     folder = Path(args.model) if args.model else default_model_dir()
     if not (folder / CONFIG_NAME).is_file() or not (folder / WEIGHTS_NAME).is_file():
         raise ModelFolderError(f"{folder}: not a framing model folder (needs {CONFIG_NAME} and {WEIGHTS_NAME})")
-    path, built = prepare(folder, FramingConfig.load(folder / CONFIG_NAME), rebuild=args.rebuild)
+    path, built = prepare(folder, FramingConfig.load(folder / CONFIG_NAME), lambda: FramingModel.torch_network(folder),
+                          rebuild=args.rebuild)
     print(f"framing: ONNX Runtime graph of {folder} {'built' if built else 'already built'} in {path}",
           file=sys.stderr)
     if not has_onnxruntime():

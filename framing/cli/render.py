@@ -16,8 +16,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from framing.labels import LabelSet
+from framing.labels import DEFAULT_LABELSET, LabelSet, bias_label
 from framing.pipeline.results import DocumentResult
+from framing.wording import agree, plural
 
 COLOURS = {
     "SCARE_QUOTE": "black on bright_magenta",
@@ -37,22 +38,20 @@ def colour(label: str, labels: LabelSet) -> str:
     return FALLBACK[labels.span_labels.index(label) % len(FALLBACK)]
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def summary_lines(result: DocumentResult, sentence_labels: Sequence[str] = ("BIASED",),
+def summary_lines(result: DocumentResult, sentence_labels: Sequence[str] = DEFAULT_LABELSET.sentence_labels,
                   show_quoted: bool = False) -> list[str]:
     """The closing summary: writer-voice flags (and quoted ones, shown or counted), sentence labels."""
     shown = result.spans_in(None if show_quoted else "writer")
     flagged = {s.sentence for s in shown}
-    n = _plural(len(result.sentences), "sentence")
+    n = plural(len(result.sentences), "sentence")
     parts = []
+    biased = bias_label(sentence_labels)
     for label in sentence_labels:
-        k = sum(label in s.sentence_labels or (label == "BIASED" and s.biased) for s in result.sentences)
-        verb = "reads" if k == 1 else "read"
+        # ``biased`` carries the bias label where ``sentence_labels`` was not filled in (results built by hand)
+        k = sum(label in s.sentence_labels or (label == biased and s.biased) for s in result.sentences)
+        verb = agree(k, "reads", "read")
         parts.append(f"{k} of {n} {verb} as biased" if label == "BIASED" else f"{k} of {n} carry {label}")
-    flags = f"{_plural(len(shown), 'flag')} in {_plural(len(flagged), 'sentence')}"
+    flags = f"{plural(len(shown), 'flag')} in {plural(len(flagged), 'sentence')}"
     quoted = len(result.spans_in("quoted"))
     if quoted and not show_quoted:
         flags += f" ({quoted} more in quoted words; --quoted shows them)"
@@ -86,7 +85,7 @@ def render(result: DocumentResult, labels: LabelSet, console: Console, show_quot
         console.print(flags)
     table = Table(title="Sentences")
     # the default model's one sentence label keeps its familiar columns; other label sets get one per label
-    own = list(labels.sentence_labels) != ["BIASED"]
+    own = tuple(labels.sentence_labels) != DEFAULT_LABELSET.sentence_labels
     heads = [label.lower() for label in labels.sentence_labels] if own else ["bias", "biased"]
     for col in ("#", *heads, "labels", "sentence"):
         table.add_column(col, overflow="fold")

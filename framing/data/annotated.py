@@ -1,5 +1,5 @@
-"""One annotated-document type for every annotation format: :class:`AnnotatedDocument`, and the
-problems an importer collects (:class:`Problem`, :class:`Imported`), with the helpers importers share.
+"""One annotated-document type for training and evaluation, whatever the format: :class:`AnnotatedDocument`;
+the problems an importer collects (:class:`Problem`, :class:`Imported`), with the helpers importers share.
 
 Example:
     >>> d = AnnotatedDocument("a", "It reportedly fell.", "a.jsonl:1", [SpanAnnotation(3, 13, "HEDGE")])
@@ -24,7 +24,10 @@ class AnnotationFormatError(FramingError, ValueError):
 
 class SpanAnnotation(NamedTuple):
     """A labelled span ``text[start:end]``; ``where`` locates it when that is more precise than its document;
-    ``voice`` is ``writer`` (the default) or ``quoted`` (inside an attributed quotation)."""
+    ``voice`` is ``writer`` (the default) or ``quoted`` (inside an attributed quotation).
+
+    ``(start, end, label)`` is the order of every span tuple in the package (training examples, decoded flags,
+    corpus readers), so ``span[:3]`` of any of them compares with any other."""
 
     start: int
     end: int
@@ -44,8 +47,17 @@ class UnitLabels(NamedTuple):
 
 @dataclass
 class AnnotatedDocument:
-    """One annotated text. ``has_spans`` is false and ``units`` is ``None`` where the format carries
-    no span annotation or no sentence labels (as opposed to none being there)."""
+    """One annotated text, for training and evaluation alike. ``has_spans`` is false, and ``units``,
+    ``propaganda`` or ``quotes`` is ``None``, where the data carries no such annotation (as opposed to
+    none being there).
+
+    ``where`` locates the document (file and line or record) for messages; ``units`` are the sentences
+    (or whole texts) with their sentence labels, and where given, the sentences scored at evaluation;
+    ``voiced`` says the spans' voices were annotated (PTC's were not); ``propaganda`` holds the
+    technique-agnostic spans of SemEval-2020's span identification; ``quotes`` the quotation marks as
+    ``(open mark offset, quote class)``; ``group`` is what bootstrap resampling draws (the article, for a
+    corpus of single sentences; by default the document itself).
+    """
 
     doc_id: str
     text: str
@@ -53,6 +65,19 @@ class AnnotatedDocument:
     spans: list[SpanAnnotation] = field(default_factory=list)
     units: list[UnitLabels] | None = None
     has_spans: bool = True
+    group: str = ""
+    voiced: bool = True
+    propaganda: list[tuple[int, int]] | None = None
+    quotes: list[tuple[int, str]] | None = None
+    genre: str = "unknown"
+
+    def __post_init__(self) -> None:
+        self.group = self.group or self.doc_id
+
+    @property
+    def unit_bounds(self) -> list[tuple[int, int]] | None:
+        """The ``(start, end)`` of every unit, or ``None`` where the data gives no sentence boundaries."""
+        return None if self.units is None else [(u.start, u.end) for u in self.units]
 
 
 @dataclass(frozen=True)

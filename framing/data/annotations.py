@@ -37,6 +37,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from framing.data import documents
 from framing.data.annotated import (  # noqa: F401  (re-exported: one import for the annotation model)
     AnnotatedDocument,
     AnnotationFormatError,
@@ -50,8 +51,12 @@ from framing.data.formats.doccano import read_doccano
 from framing.data.formats.jsonl import read_jsonl, write_jsonl  # noqa: F401
 from framing.data.formats.labelstudio import read_labelstudio
 from framing.data.formats.standoff import _standoff_paths, read_standoff
-from framing.errors import DataError
-from framing.guards import load_json
+from framing.errors import DataError, TooLargeError
+from framing.guards import check_chars, is_blank, load_json, read_capped, text_problem
+
+# An annotation file is read whole, so it is capped before it is decoded; the largest file of the shared
+# corpora is under 20 MB.
+MAX_FILE_BYTES = 100_000_000
 
 # ---- format detection --------------------------------------------------------------
 
@@ -62,6 +67,21 @@ READERS: dict[str, Callable[[str], Imported]] = {
     "csv": lambda spec: read_csv(Path(spec)),
     "jsonl": lambda spec: read_jsonl(Path(spec)),
 }
+
+
+def _utf8_file(path: Path) -> str:
+    """The text of an annotation file, or a one-line error: not UTF-8 (:func:`framing.guards.text_problem`'s
+    words) or empty."""
+    try:
+        data = read_capped(path, MAX_FILE_BYTES)
+    except TooLargeError as e:
+        raise AnnotationFormatError(str(e)) from None
+    problem = text_problem(data)
+    if problem is not None:
+        raise AnnotationFormatError(f"{path}: {problem}")
+    if is_blank(data):
+        raise AnnotationFormatError(f"{path}: empty (no annotations)")
+    return data.decode("utf-8-sig")
 
 
 def _first_json_record(path: Path):
@@ -88,10 +108,7 @@ def detect_format(spec: str) -> str:
         return "standoff"
     path = Path(spec)
     tried = []
-    try:
-        head = path.read_text(encoding="utf-8-sig")[:65536]
-    except UnicodeDecodeError:
-        raise AnnotationFormatError(f"{spec}: not UTF-8 text") from None
+    head = _utf8_file(path)[:65536]
     body = head.lstrip()
     if body.startswith("["):
         try:
@@ -137,8 +154,38 @@ def read_annotations(spec: str, fmt: str | None = None) -> Imported:
         raise AnnotationFormatError(f"{spec}: is a folder; for stand-off labels write TEXTS_DIR,LABELS.tsv")
     if fmt is not None and fmt not in READERS:
         raise AnnotationFormatError(f"unknown annotation format {fmt!r}; expected one of {', '.join(READERS)}")
-    try:
-        return READERS[fmt or detect_format(spec)](spec)
-    except UnicodeDecodeError as e:
-        raise AnnotationFormatError(f"{spec}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    _utf8_file(paths[-1])  # the labels or export file; stand-off texts are checked one by one
+    imported = READERS[fmt or detect_format(spec)](spec)
+    kept = []
+    for doc in imported.documents:
+        try:  # the character cap of every entry point, and text that UTF-8 can hold
+            check_chars(doc.text, documents.MAX_CHARS, doc.where)
+        except DataError as e:
+            imported.problems.append(Problem(doc.where, str(e).removeprefix(f"{doc.where}: ")))
+            continue
+        imported.problems += drop_repeated_spans(doc)
+        kept.append(doc)
+    imported.documents = kept
+    return imported
+
+
+def drop_repeated_spans(doc: AnnotatedDocument) -> list[Problem]:
+    """Keep one of each identical span (same offsets, label and voice) in ``doc``, so that a span exported
+    twice is counted and trained once; returns a warning per repeated span.
+
+    Example:
+        >>> doc = AnnotatedDocument("a", "It reportedly fell.", "a.json: task 1",
+        ...                         [SpanAnnotation(3, 13, "HEDGE"), SpanAnnotation(3, 13, "HEDGE")])
+        >>> [str(p) for p in drop_repeated_spans(doc)], len(doc.spans)
+        (["a.json: task 1: warning: span 3-13 'reportedly' HEDGE is listed 2 times; counted once"], 1)
+    """
+    kept: dict[tuple, SpanAnnotation] = {}
+    times: dict[tuple, int] = {}
+    for span in doc.spans:
+        key = (span.start, span.end, span.label, span.voice)
+        kept.setdefault(key, span)
+        times[key] = times.get(key, 0) + 1
+    doc.spans = list(kept.values())
+    return [Problem(kept[k].where or doc.where, f"span {k[0]}-{k[1]} {doc.text[k[0]:k[1]]!r} {k[2]} is listed "
+                    f"{n} times; counted once", fatal=False) for k, n in times.items() if n > 1]
 

@@ -29,13 +29,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from framing.data.documents import MAX_BYTES, InputError, decode_document
+from framing.data.documents import MAX_BYTES, MAX_CHARS, InputError, decode_document
 from framing.errors import DataError, TooLargeError
-from framing.guards import is_blank, load_json, lone_surrogate, read_capped
+from framing.guards import is_blank, load_json, lone_surrogate, read_capped, text_problem
 
-# One document longer than this would hold a whole chunk's memory on its own; real articles are far
-# shorter (AllSides' longest is under 100,000 characters).
-MAX_CHARS = 1_000_000
+# One document longer than framing.data.documents.MAX_CHARS (1,000,000, framing check's cap too) would hold a
+# whole chunk's memory on its own; real articles are far shorter (AllSides' longest is under 100,000 characters).
 TEXT_SUFFIXES = (".txt", ".md")
 HTML_SUFFIXES = (".html", ".htm")
 TABLE_SUFFIXES = (".jsonl", ".json", ".csv", ".parquet")
@@ -249,14 +248,17 @@ def _jsonl_blocks(path: Path) -> Iterator[tuple[list[str], list[dict]]]:
     block (ISO dates become timestamps) and its errors count rows, not the file's lines."""
     names: dict[str, None] = {}
     records: list[dict] = []
+    offset = 0
     with open(path, "rb") as f:
         for number, line in enumerate(f, 1):
-            if not line.strip():
+            start, offset = offset, offset + len(line)
+            problem = text_problem(line, start)
+            if problem is not None:
+                raise InputError(f"{path}: not valid JSON Lines (line {number}: {problem})")
+            if is_blank(line):
                 continue
             try:
                 record = load_json(line.rstrip(b"\r\n"), f"line {number}")  # an error at the end keeps its column
-            except UnicodeDecodeError as e:
-                raise InputError(f"{path}: not valid JSON Lines (line {number}: not UTF-8, {e.reason})") from None
             except json.JSONDecodeError as e:
                 raise InputError(f"{path}: not valid JSON Lines (line {number}, column {e.colno}: {e.msg})") from None
             except DataError as e:
@@ -299,7 +301,13 @@ def _csv_blocks(path: Path, id_field: str, text_field: str) -> Iterator:
     import pyarrow.csv as pc
 
     # Every column as text: a type guessed from the first block may not fit a later one (and would turn
-    # zip 00123 into 123). The text as bytes, so that one non-UTF-8 document is an error row, not a failed file.
+    # zip 00123 into 123). The text as bytes, so that one non-UTF-8 document is an error row, not a failed file;
+    # but a file that is UTF-16 or binary from its start is no CSV at all.
+    with open(path, "rb") as f:
+        head = f.read(4096)
+    problem = text_problem(head)
+    if problem is not None and not problem.startswith("not UTF-8"):  # a cut character at byte 4096 is no sign
+        raise InputError(f"{path}: {problem}")
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
         header = next(csv.reader(f), [])
     types = {name: pa.string() for name in header} | {text_field: pa.binary()}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 
 from framing.errors import FramingError, TooLargeError
-from framing.guards import is_blank, read_capped
+from framing.guards import is_blank, read_capped, text_problem
 
 MAX_BYTES = 20_000_000  # far above any article; guards against being handed a disk image
 MAX_CHARS = 1_000_000  # as framing score's cap: one text longer than this is not an article
@@ -27,17 +27,10 @@ def decode_document(data: bytes, name: str) -> str:
     """Decode ``data`` as UTF-8 text or raise :class:`InputError` naming ``name`` and the problem."""
     if len(data) > MAX_BYTES:
         raise InputError(f"{name}: too large ({len(data):,} bytes; the limit is {MAX_BYTES:,})")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        order = "little" if data[0] == 0xFF else "big"
-        raise InputError(f"{name}: UTF-16 text ({order}-endian, with a byte-order mark); save it as UTF-8")
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise InputError(f"{name}: looks binary (a NUL byte at byte offset {nul}), not text")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        bad = f"0x{data[e.start]:02x}"
-        raise InputError(f"{name}: not UTF-8 text (invalid byte {bad} at byte offset {e.start})") from None
+    problem = text_problem(data)
+    if problem is not None:
+        raise InputError(f"{name}: {problem}")
+    text = data.decode("utf-8")
     if is_blank(text):
         raise InputError(f"{name}: empty (no text to check)")
     return text

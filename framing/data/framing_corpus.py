@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from framing.data.annotated import AnnotatedDocument, SpanAnnotation
 from framing.data.jsonlines import read_json_lines
 from framing.data.quote_corpus import load_documents
 from framing.data.shared_corpora import sha256_text
@@ -66,6 +67,11 @@ class FramingDocument:
     def corpus(self) -> str:
         return self.id.partition(":")[0]
 
+    def annotated(self) -> AnnotatedDocument:
+        """This article as the one annotated-document type (spans keep their voice; every sentence was read)."""
+        return AnnotatedDocument(self.id, self.text, self.id, [SpanAnnotation(s.start, s.end, s.label, self.id, s.voice)
+                                                               for s in self.spans], genre=self.genre)
+
     @property
     def words(self) -> int:
         return len(self.text.split())
@@ -92,10 +98,7 @@ def read_records(path: str | Path) -> list[tuple[int, dict]]:
     if not path.is_file():
         raise FramingCorpusError(f"{path}: no such file")
     rows = []
-    for lineno, row in read_json_lines(path, FramingCorpusError, objects=True):
-        missing = [k for k in FIELDS if k not in row]
-        if missing:
-            raise FramingCorpusError(f"{path}:{lineno}: missing field(s) {', '.join(missing)}")
+    for lineno, row in read_json_lines(path, FramingCorpusError, objects=True, fields=FIELDS):
         if row["genre"] not in GENRES:
             raise FramingCorpusError(f"{path}:{lineno}: genre must be one of {', '.join(GENRES)}")
         rows.append((lineno, row))

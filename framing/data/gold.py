@@ -1,4 +1,5 @@
-"""Annotated evaluation data in the formats researchers have, read into one shape: :class:`GoldDocument`.
+"""Annotated evaluation data in the formats researchers have, read into the one annotated-document type,
+:class:`~framing.data.annotated.AnnotatedDocument` (the type training reads too).
 
 A data SPEC is ``FORMAT:PATH`` (two paths, comma-separated, where a format needs a text folder and
 a label file). The format is always named, never guessed:
@@ -30,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from framing.data.annotated import AnnotatedDocument, SpanAnnotation, UnitLabels
 from framing.data.shared_corpora import read_article_folder, read_span_tsv
 from framing.errors import FramingError
 from framing.labels import PTC_TECHNIQUES, SEMEVAL2023_TECHNIQUES, LabelSet
@@ -40,35 +42,12 @@ class GoldDataError(FramingError, ValueError):
 
 
 @dataclass
-class GoldDocument:
-    """One annotated document. ``None`` means "not annotated for this", not "nothing there".
-
-    ``spans`` are ``(start, end, label)`` in the model's label names; ``propaganda`` the
-    technique-agnostic spans of the SemEval-2020 span-identification task; ``sentences`` given
-    sentence boundaries with ``sentence_labels`` (one ``{label: 0 or 1}`` per sentence);
-    ``quotes`` the quotation marks as ``(open mark offset, class)``; ``group`` the unit that
-    bootstrap resampling draws (the article for a corpus of sentences).
-    """
-
-    doc_id: str
-    text: str
-    group: str
-    spans: list[tuple[int, int, str]] | None = None
-    propaganda: list[tuple[int, int]] | None = None
-    sentences: list[tuple[int, int]] | None = None
-    sentence_labels: list[dict[str, int]] | None = None
-    quotes: list[tuple[int, str]] | None = None
-    span_voices: list[str] | None = None  # "writer" or "quoted" for each of ``spans``, where annotated
-    genre: str = "unknown"
-
-
-@dataclass
 class GoldSet:
     """The documents read from one SPEC, with the sha256 of every file read."""
 
     spec: str
     format: str
-    documents: list[GoldDocument]
+    documents: list[AnnotatedDocument]
     file_hashes: dict[str, str] = field(default_factory=dict)
     excluded: int = 0  # documents the model trained or tuned on, left out
 
@@ -112,7 +91,8 @@ def _check_label(where: str, label: str, known: set[str]) -> None:
         raise GoldDataError(f"{where}: label {label!r} is not one of the model's labels ({', '.join(sorted(known))})")
 
 
-def _read_technique_spans(paths: list[Path], mapping: dict[str, str], labelset: LabelSet) -> list[GoldDocument]:
+def _read_technique_spans(paths: list[Path], mapping: dict[str, str], labelset: LabelSet
+                          ) -> list[AnnotatedDocument]:
     folder, labels_file = paths
     try:
         by_doc = read_span_tsv(labels_file)
@@ -129,28 +109,29 @@ def _read_technique_spans(paths: list[Path], mapping: dict[str, str], labelset: 
     docs = []
     for doc_id, text in texts.items():
         spans = by_doc.get(doc_id, [])
-        for technique, s, e in spans:
-            _check_span(f"{labels_file}:{line[doc_id]}", doc_id, text, s, e)
-        docs.append(GoldDocument(
-            doc_id, text, doc_id,
-            spans=[(s, e, mapping[t]) for t, s, e in spans if mapping.get(t) in labelset.span_labels],
-            propaganda=[(s, e) for _, s, e in spans]))
+        where = f"{labels_file}:{line[doc_id]}" if doc_id in line else str(folder / f"article{doc_id}.txt")
+        for s, e, _ in spans:
+            _check_span(where, doc_id, text, s, e)
+        docs.append(AnnotatedDocument(
+            doc_id, text, where, voiced=False,
+            spans=[SpanAnnotation(s, e, mapping[t]) for s, e, t in spans if mapping.get(t) in labelset.span_labels],
+            propaganda=[(s, e) for s, e, _ in spans]))
     return docs
 
 
-def read_ptc(paths: list[Path], labelset: LabelSet) -> list[GoldDocument]:
+def read_ptc(paths: list[Path], labelset: LabelSet) -> list[AnnotatedDocument]:
     """PTC articles with their technique spans; techniques outside the model's labels count only
     towards technique-agnostic span identification."""
     return _read_technique_spans(paths, PTC_TECHNIQUES, labelset)
 
 
-def read_semeval2023(paths: list[Path], labelset: LabelSet) -> list[GoldDocument]:
+def read_semeval2023(paths: list[Path], labelset: LabelSet) -> list[AnnotatedDocument]:
     """SemEval-2023 Task 3 subtask-3 articles and spans (same TSV layout as PTC, 2023 technique names)."""
     return _read_technique_spans(paths, SEMEVAL2023_TECHNIQUES, labelset)
 
 
-def _read_sentence_csv(path: Path, delimiter: str, labelset: LabelSet) -> list[GoldDocument]:
-    name = labelset.sentence_labels[0] if labelset.sentence_labels else None
+def _read_sentence_csv(path: Path, delimiter: str, labelset: LabelSet) -> list[AnnotatedDocument]:
+    name = labelset.bias_label
     if name is None:
         raise GoldDataError(f"{path}: the model has no sentence label to compare with label_bias")
     with open(path, encoding="utf-8-sig", newline="") as f:
@@ -170,27 +151,27 @@ def _read_sentence_csv(path: Path, delimiter: str, labelset: LabelSet) -> list[G
             text = row["text"] or ""
             if not text.strip():
                 raise GoldDataError(f"{where}: empty text")
-            docs.append(GoldDocument(str(reader.line_num), text, row.get("news_link") or text,
-                                     sentences=[(0, len(text))],
-                                     sentence_labels=[{name: int(value == "Biased")}]))
+            docs.append(AnnotatedDocument(str(reader.line_num), text, where, has_spans=False,
+                                          units=[UnitLabels(0, len(text), {name: int(value == "Biased")})],
+                                          group=row.get("news_link") or text))
     return docs
 
 
-def read_babe(paths: list[Path], labelset: LabelSet) -> list[GoldDocument]:
+def read_babe(paths: list[Path], labelset: LabelSet) -> list[AnnotatedDocument]:
     """BABE sentences (one document each, resampled by article link) with ``label_bias``."""
     return _read_sentence_csv(paths[0], ";", labelset)
 
 
-def read_mbic(paths: list[Path], labelset: LabelSet) -> list[GoldDocument]:
+def read_mbic(paths: list[Path], labelset: LabelSet) -> list[AnnotatedDocument]:
     """MBIC sentences with ``label_bias`` (comma-separated, otherwise like BABE)."""
     return _read_sentence_csv(paths[0], ",", labelset)
 
 
-def read_annotation_file(fmt: str) -> Callable[[list[Path], LabelSet], list[GoldDocument]]:
+def read_annotation_file(fmt: str) -> Callable[[list[Path], LabelSet], list[AnnotatedDocument]]:
     """A reader for one of ``framing train``'s annotation formats (:mod:`framing.data.annotations`), the
     same importer training uses; for evaluation any importer problem is fatal, with its file and line."""
 
-    def read(paths: list[Path], labelset: LabelSet) -> list[GoldDocument]:
+    def read(paths: list[Path], labelset: LabelSet) -> list[AnnotatedDocument]:
         from framing.data.annotations import read_annotations
 
         imported = read_annotations(",".join(str(p) for p in paths), fmt)
@@ -198,12 +179,7 @@ def read_annotation_file(fmt: str) -> Callable[[list[Path], LabelSet], list[Gold
         if fatal:
             raise GoldDataError(f"{fatal[0].where}: {fatal[0].reason}")
         known_spans, known_sent = set(labelset.span_labels), set(labelset.sentence_labels)
-        docs = []
         for d in imported.documents:
-            doc = GoldDocument(d.doc_id, d.text, d.doc_id)
-            if d.has_spans:
-                doc.spans = [(s.start, s.end, s.label) for s in d.spans]
-                doc.span_voices = [s.voice for s in d.spans]
             for s in d.spans:
                 where = s.where or d.where
                 _check_span(where, d.doc_id, d.text, s.start, s.end)
@@ -211,22 +187,18 @@ def read_annotation_file(fmt: str) -> Callable[[list[Path], LabelSet], list[Gold
                 if s.voice not in ("writer", "quoted"):
                     raise GoldDataError(f"{where}: span {s.start}-{s.end}: voice must be 'writer' or 'quoted', "
                                         f"not {s.voice!r}")
-            if d.units is not None:
-                doc.sentences = [(u.start, u.end) for u in d.units]
-                doc.sentence_labels = [dict(u.labels) for u in d.units]
-                for u in d.units:
-                    _check_span(d.where, d.doc_id, d.text, u.start, u.end)
-                    for label, value in u.labels.items():
-                        _check_label(d.where, label, known_sent)
-                        if value not in (0, 1):
-                            raise GoldDataError(f"{d.where}: sentence label {label!r} must be 0 or 1, not {value!r}")
-            docs.append(doc)
-        return docs
+            for u in d.units or []:
+                _check_span(d.where, d.doc_id, d.text, u.start, u.end)
+                for label, value in u.labels.items():
+                    _check_label(d.where, label, known_sent)
+                    if value not in (0, 1):
+                        raise GoldDataError(f"{d.where}: sentence label {label!r} must be 0 or 1, not {value!r}")
+        return imported.documents
 
     return read
 
 
-def read_quotes(paths: list[Path], labelset: LabelSet) -> list[GoldDocument]:
+def read_quotes(paths: list[Path], labelset: LabelSet) -> list[AnnotatedDocument]:
     """The quotation-mark corpus (``data/quotes/quotes.jsonl``): one document per source article."""
     from framing.data.quote_corpus import load_quote_corpus
 
@@ -236,16 +208,16 @@ def read_quotes(paths: list[Path], labelset: LabelSet) -> list[GoldDocument]:
         records = load_quote_corpus(paths[0])
     except ValueError as e:
         raise GoldDataError(str(e)) from None
-    by_doc: dict[tuple[str, str], GoldDocument] = {}
+    by_doc: dict[tuple[str, str], AnnotatedDocument] = {}
     for r in records:
         key = (r.corpus, r.doc_id)
-        doc = by_doc.setdefault(key, GoldDocument(f"{r.corpus}:{r.doc_id}", r.text, f"{r.corpus}:{r.doc_id}",
-                                                  quotes=[]))
+        doc = by_doc.setdefault(key, AnnotatedDocument(f"{r.corpus}:{r.doc_id}", r.text, str(paths[0]),
+                                                       has_spans=False, quotes=[]))
         doc.quotes.append((r.start, r.label))
     return list(by_doc.values())
 
 
-def read_framing(paths: list[Path], labelset: LabelSet) -> list[GoldDocument]:
+def read_framing(paths: list[Path], labelset: LabelSet) -> list[AnnotatedDocument]:
     """The news framing corpus (``data/framing/dev.jsonl``): whole articles, spans with their voice."""
     from framing.data.framing_corpus import load_framing_corpus
 
@@ -253,11 +225,10 @@ def read_framing(paths: list[Path], labelset: LabelSet) -> list[GoldDocument]:
         records = load_framing_corpus(*paths)
     except ValueError as e:
         raise GoldDataError(str(e)) from None
-    return [GoldDocument(d.id, d.text, d.id, spans=[(s.start, s.end, s.label) for s in d.spans],
-                         span_voices=[s.voice for s in d.spans], genre=d.genre) for d in records]
+    return [d.annotated() for d in records]
 
 
-READERS: dict[str, Callable[[list[Path], LabelSet], list[GoldDocument]]] = {
+READERS: dict[str, Callable[[list[Path], LabelSet], list[AnnotatedDocument]]] = {
     "ptc": read_ptc,
     "semeval2023": read_semeval2023,
     "babe": read_babe,

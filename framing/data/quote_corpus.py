@@ -17,8 +17,8 @@ from pathlib import Path
 from framing.data.jsonlines import read_json_lines
 from framing.data.shared_corpora import read_allsides, read_ptc_articles, read_semeval2023_test_articles, sha256_text
 from framing.errors import FramingError
+from framing.labels import QUOTE_CLASSES
 
-QUOTE_LABELS = ("SCARE", "DIRECT", "TITLE_NAME", "MENTION", "OTHER")
 FIELDS = ("corpus", "doc_id", "sha256", "start", "end", "inner_start", "inner_end", "label", "confidence", "reason")
 
 
@@ -62,13 +62,10 @@ def load_quote_corpus(path: str | Path) -> list[QuoteRecord]:
     """Read stand-off quote labels and re-attach each document's text, checking hash and offsets."""
     path = Path(path)
     rows = []
-    for lineno, row in read_json_lines(path, QuoteCorpusError, objects=True):
-        missing = [k for k in FIELDS if k not in row]
-        if missing:
-            raise QuoteCorpusError(f"{path}:{lineno}: missing field(s) {', '.join(missing)}")
-        if row["label"] not in QUOTE_LABELS:
+    for lineno, row in read_json_lines(path, QuoteCorpusError, objects=True, fields=FIELDS):
+        if row["label"] not in QUOTE_CLASSES:
             raise QuoteCorpusError(
-                f"{path}:{lineno}: unknown label {row['label']!r}, expected one of {', '.join(QUOTE_LABELS)}")
+                f"{path}:{lineno}: unknown label {row['label']!r}, expected one of {', '.join(QUOTE_CLASSES)}")
         rows.append((lineno, row))
     docs = load_documents({row["corpus"] for _, row in rows})
     records = []

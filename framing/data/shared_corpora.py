@@ -67,9 +67,10 @@ def read_article_folder(folder: Path) -> Iterator[tuple[str, str]]:
         yield path.stem.removeprefix("article"), read_text(path)
 
 
-def read_span_tsv(path: Path) -> dict[str, list[tuple[str, int, int]]]:
-    """A PTC-style label file (``id<TAB>technique<TAB>start<TAB>end``) as ``{id: [(technique, start, end)]}``."""
-    spans: dict[str, list[tuple[str, int, int]]] = {}
+def read_span_tsv(path: Path) -> dict[str, list[tuple[int, int, str]]]:
+    """A PTC-style label file (``id<TAB>technique<TAB>start<TAB>end``) as ``{id: [(start, end, technique)]}``
+    (the package's one span order, :class:`framing.data.annotated.SpanAnnotation`'s)."""
+    spans: dict[str, list[tuple[int, int, str]]] = {}
     with open(path, encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
             if not line.strip():
@@ -79,7 +80,7 @@ def read_span_tsv(path: Path) -> dict[str, list[tuple[str, int, int]]]:
                 raise DataError(f"{path}:{lineno}: expected 4 tab-separated fields, got {len(parts)}")
             doc, technique, start, end = parts
             try:
-                spans.setdefault(doc, []).append((technique, int(start), int(end)))
+                spans.setdefault(doc, []).append((int(start), int(end), technique))
             except ValueError:
                 raise DataError(f"{path}:{lineno}: start and end must be integers, got {start!r}, {end!r}") from None
     return spans
@@ -91,7 +92,7 @@ def read_ptc_articles(split: str) -> Iterator[tuple[str, str]]:
 
 
 def read_ptc_labels(split: str) -> dict[str, list[tuple[str, int, int]]]:
-    """PTC technique spans of ``split``: ``{article_id: [(technique, start, end), ...]}``."""
+    """PTC technique spans of ``split``: ``{article_id: [(start, end, technique), ...]}``."""
     return read_span_tsv(corpus_path("ptc_semeval2020_task11", f"{split}-task-flc-tc.labels"))
 
 
@@ -105,7 +106,7 @@ def read_semeval2023_articles(split: str) -> Iterator[tuple[str, str]]:
 
 
 def read_semeval2023_labels() -> dict[str, list[tuple[str, int, int]]]:
-    """SemEval-2023 Task 3 English train spans: ``{article_id: [(technique, start, end), ...]}``."""
+    """SemEval-2023 Task 3 English train spans: ``{article_id: [(start, end, technique), ...]}``."""
     return read_span_tsv(corpus_path("semeval2023_task3_en", "train-labels-subtask-3-spans.txt"))
 
 

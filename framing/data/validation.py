@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from framing.data.annotations import AnnotatedDocument, Imported, Problem
 from framing.data.gold import fingerprint
 from framing.labels import LabelSet
+from framing.wording import plural
 
 MIN_EXAMPLES = 20  # fewer training examples of a label than this gets a warning
 
@@ -43,7 +44,7 @@ class ValidationReport:
         """One line: documents per split and the number of errors and warnings."""
         errors, warnings = len(self.fatal), len(self.problems) - len(self.fatal)
         docs = ", ".join(f"{v} {k} documents" for k, v in self.documents.items())
-        return f"{docs}; {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        return f"{docs}; {plural(errors, 'error')}, {plural(warnings, 'warning')}"
 
     def lines(self, labelset: LabelSet) -> list[str]:
         """The report as printed by ``framing train``: problems, then a per-label count table."""
@@ -153,8 +154,8 @@ def validate(labelset: LabelSet, train: Imported, dev: Imported | None, min_exam
     source = train.source
     for name, c in counts.items():
         if c["train"] < min_examples:
-            problems.append(Problem(source, f"label {name!r}: only {c['train']} training example"
-                                    f"{'s' * (c['train'] != 1)} (at least {min_examples} recommended)", fatal=False))
+            problems.append(Problem(source, f"label {name!r}: only {plural(c['train'], 'training example')} "
+                                    f"(at least {min_examples} recommended)", fatal=False))
         if dev is not None and c["dev"] == 0:
             problems.append(Problem(dev.source, f"label {name!r}: no dev examples, so its dev F1 cannot be measured",
                                     fatal=False))

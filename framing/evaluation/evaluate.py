@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import classification_report, confusion_matrix, precision_recall_fscore_support
 
-from framing.data.gold import GoldDocument, GoldSet, fingerprint
+from framing.data.annotated import AnnotatedDocument
+from framing.data.gold import GoldSet, fingerprint
 from framing.errors import DataError, UsageError
 from framing.evaluation.baselines import Lexicon, rule_is_scare
 from framing.evaluation.metrics import (
@@ -38,6 +39,7 @@ from framing.evaluation.metrics import (
     word_spans,
 )
 from framing.evaluation.phrases import PhraseDoc, phrase_section
+from framing.labels import SCARE_CLASS
 from framing.modeling import FramingModel
 from framing.nn import precision as precision_modes
 from framing.pipeline.results import DocumentResult
@@ -106,7 +108,7 @@ def _span_identification(preds, docs, groups, seed: int) -> dict:
             **_figure(_semeval_f1(si.sum(0)), _by_group(groups, si), _semeval_f1, seed)}
 
 
-def _span_section(model: FramingModel, docs: list[GoldDocument], scores: list[DocumentScores],
+def _span_section(model: FramingModel, docs: list[AnnotatedDocument], scores: list[DocumentScores],
                   lexicon: Lexicon | None, seed: int) -> dict:
     cfg = model.config
     labels = list(cfg.labelset.tagged_labels)
@@ -117,7 +119,7 @@ def _span_section(model: FramingModel, docs: list[GoldDocument], scores: list[Do
     out: dict = {"documents": len(docs), "labels": {}}
     token_true, token_pred, sent_true, sent_pred = [], [], [], []
     for k, label in enumerate(labels):
-        gold = [[(s, e) for s, e, lab in d.spans if lab == label] for d in docs]
+        gold = [[(s.start, s.end) for s in d.spans if s.label == label] for d in docs]
         y_words = np.concatenate([overlap_flags(w, g) for w, g in zip(words, gold)])
         untuned = _span_figures(words, gold, [_spans_of(r, label) for r in plain_results], groups, seed)[0]
         row, p_words, tok, counts = _span_figures(words, gold, [_spans_of(r, label) for r in tuned_results],
@@ -162,7 +164,7 @@ def _span_section(model: FramingModel, docs: list[GoldDocument], scores: list[Do
     if lexicon is not None:
         # the lexicon baseline marks loaded language only
         preds = [lexicon.spans(d.text) for d in docs]
-        gold = [[(s, e) for s, e, lab in d.spans if lab == "LOADED_LANGUAGE"] for d in docs]
+        gold = [[(s.start, s.end) for s in d.spans if s.label == "LOADED_LANGUAGE"] for d in docs]
         lex = _span_figures(words, gold, preds, groups, seed)[0]
         out["lexicon_baseline"] = {"label": "LOADED_LANGUAGE", "lexicons": lexicon.sources, **lex}
         if has_si:
@@ -170,13 +172,13 @@ def _span_section(model: FramingModel, docs: list[GoldDocument], scores: list[Do
     return out
 
 
-def _sentence_section(model: FramingModel, docs: list[GoldDocument], scores: list[DocumentScores],
+def _sentence_section(model: FramingModel, docs: list[AnnotatedDocument], scores: list[DocumentScores],
                       lexicon: Lexicon | None, seed: int) -> dict:
     cfg = model.config
     out: dict = {"labels": {}}
     for k, label in enumerate(cfg.labelset.sentence_labels):
-        rows = [(d.group, st, sl[label], d.text[st.start:st.end]) for d, sc in zip(docs, scores)
-                for st, sl in zip(sc.sentences, d.sentence_labels or []) if label in sl]
+        rows = [(d.group, st, u.labels[label], d.text[st.start:st.end]) for d, sc in zip(docs, scores)
+                for st, u in zip(sc.sentences, d.units or []) if label in u.labels]
         if not rows:
             continue
         groups = [g for g, *_ in rows]
@@ -209,10 +211,10 @@ def _sentence_section(model: FramingModel, docs: list[GoldDocument], scores: lis
     return out
 
 
-def _quote_section(model: FramingModel, docs: list[GoldDocument], scores: list[DocumentScores], seed: int) -> dict:
+def _quote_section(model: FramingModel, docs: list[AnnotatedDocument], scores: list[DocumentScores], seed: int) -> dict:
     cfg = model.config
     classes = list(cfg.quote_classes)
-    scare = classes.index("SCARE")
+    scare = classes.index(SCARE_CLASS)
     gold, probs, rule, groups, unmatched = [], [], [], [], 0
     for d, sc in zip(docs, scores):
         found = {q.start: (q, p, st) for st in sc.sentences for q, p in zip(st.quotes, st.quote_probs)}
@@ -249,12 +251,11 @@ def _quote_section(model: FramingModel, docs: list[GoldDocument], scores: list[D
     return out
 
 
-def _phrase_section(model: FramingModel, docs: list[GoldDocument], scores: list[DocumentScores],
+def _phrase_section(model: FramingModel, docs: list[AnnotatedDocument], scores: list[DocumentScores],
                     lexicon: Lexicon | None, seed: int) -> dict:
     """Phrase-level figures per label and voice (see :mod:`framing.evaluation.phrases`)."""
     results = [model.decode(s) for s in scores]
-    gold = [PhraseDoc(d.doc_id, d.text, [(s, e, lab, v) for (s, e, lab), v in zip(d.spans, d.span_voices)], d.genre)
-            for d in docs]
+    gold = [PhraseDoc(d.doc_id, d.text, [(s.start, s.end, s.label, s.voice) for s in d.spans], d.genre) for d in docs]
     preds = [[(s.start, s.end, s.label, getattr(s, "voice", "writer")) for s in r.spans] for r in results]
     baseline = None
     if lexicon is not None:
@@ -279,14 +280,14 @@ def evaluate(model: FramingModel, golds: Sequence[GoldSet], lexicon: Lexicon | N
     for gold in golds:
         docs = gold.documents
         scores = model.score_many([d.text for d in docs], batch_size=batch_size,
-                                  sentences=[d.sentences for d in docs])
+                                  sentences=[d.unit_bounds for d in docs])
         section: dict = {"format": gold.format, "files": gold.file_hashes, "documents": len(docs),
                          "excluded_seen_in_training": gold.excluded}
-        if docs and all(d.spans is not None for d in docs) and model.config.labelset.tagged_labels:
+        if docs and all(d.has_spans for d in docs) and model.config.labelset.tagged_labels:
             section["spans"] = _span_section(model, docs, scores, lexicon, seed)
-        if any(d.sentence_labels for d in docs):
+        if any(d.units for d in docs):
             section["sentences"] = _sentence_section(model, docs, scores, lexicon, seed)
-        if docs and all(d.span_voices is not None for d in docs):
+        if docs and all(d.has_spans and d.voiced for d in docs):
             section["phrases"] = _phrase_section(model, docs, scores, lexicon, seed)
         if any(d.quotes for d in docs) and model.config.labelset.quote_label:
             section["quotes"] = _quote_section(model, docs, scores, seed)
@@ -298,7 +299,9 @@ def model_sha256(folder: str | Path) -> str:
     """sha256 of a model folder's weights (thresholds and labels are recorded beside it in the report)."""
     import hashlib
 
-    return hashlib.sha256((Path(folder) / "model.safetensors").read_bytes()).hexdigest()
+    from framing.model_files import WEIGHTS_NAME
+
+    return hashlib.sha256((Path(folder) / WEIGHTS_NAME).read_bytes()).hexdigest()
 
 
 def run_evaluation(model_dir: str | None, specs: Sequence[str], out: str | Path, update_model: bool = False,
@@ -347,7 +350,9 @@ def run_evaluation(model_dir: str | None, specs: Sequence[str], out: str | Path,
                **evaluate(model, golds, lexicon)}
     write_report(metrics, out)
     if update_model:
-        model.config.evaluation = {"created": metrics["created"], "precision": model.precision,
-                                   "runtime": model.runtime, "data": metrics["data"], "headline": headline(metrics)}
-        model.save_pretrained(folder)
+        from framing.model_card import update_folder
+
+        evaluation = {"created": metrics["created"], "precision": model.precision, "runtime": model.runtime,
+                      "data": metrics["data"], "headline": headline(metrics)}
+        update_folder(folder, lambda record: setattr(record, "evaluation", evaluation))  # the weights stay as they are
     return metrics

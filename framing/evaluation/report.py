@@ -1,6 +1,7 @@
 """Write an evaluation to a folder: ``metrics.json``, ``summary.md`` (the accuracy table),
 PNG plots and ``report.html`` that shows them. Everything is written to a temporary folder first
-and moved into place at the end, so a failed run leaves no partial report.
+and moved into place at the end (:func:`framing.atomic.atomic_folder`), so a failed run leaves no
+partial report.
 
 Example:
     >>> rows = headline({"datasets": {}})
@@ -13,12 +14,11 @@ from __future__ import annotations
 import base64
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from framing.atomic import atomic_folder
 from framing.errors import UsageError
 from framing.evaluation.phrases import phrase_markdown
 
@@ -216,19 +216,18 @@ def check_report_folder(out: str | os.PathLike) -> None:
 
 
 def write_report(metrics: dict, out: str | os.PathLike) -> Path:
-    """Write ``metrics.json``, ``summary.md``, the PNGs and ``report.html`` into ``out``, atomically.
+    """Write ``metrics.json``, ``summary.md``, the PNGs and ``report.html`` into ``out``, atomically
+    (:func:`framing.atomic.atomic_folder`).
 
-    ``out`` must be new, empty or an earlier report (:func:`check_report_folder`); an earlier report is
-    replaced, and only the files a report writes are ever removed.
+    ``out`` must be new, empty or an earlier report (:func:`check_report_folder`, checked again right before
+    the earlier report is replaced), so only the files a report writes are ever removed.
     """
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     check_report_folder(out)
     target = Path(out).absolute()
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    tmp.chmod(0o755)  # mkdtemp makes it private; a report is for sharing
-    try:
+    with atomic_folder(target, replace=True) as tmp:
         (tmp / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n", encoding="utf-8")
         (tmp / "summary.md").write_text(summary_markdown(metrics), encoding="utf-8")
         figures = [(name, caption, base64.b64encode((tmp / name).read_bytes()).decode())
@@ -237,22 +236,5 @@ def write_report(metrics: dict, out: str | os.PathLike) -> Path:
         html = env.get_template("report.html.j2").render(m=metrics, rows=headline(metrics), figures=figures, ci=_ci,
                                                          short=short_name)
         (tmp / "report.html").write_text(html, encoding="utf-8")
-        old = None
-        if target.exists():
-            check_report_folder(target)  # again, right before replacing it
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-            old.rmdir()
-            target.rename(old)
-        tmp.rename(target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    if old is not None:  # the earlier report: remove its report files only, and the folder if that empties it
-        for path in old.iterdir():
-            if _is_report_file(path):
-                path.unlink()
-        try:
-            old.rmdir()
-        except OSError:
-            pass
+        check_report_folder(target)  # again, right before an earlier report is replaced
     return target

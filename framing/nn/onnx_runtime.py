@@ -12,8 +12,12 @@ probabilities) and ``quote_head.onnx`` (hidden states and quote positions → qu
 both traced from the same torch modules the torch runtime runs (:mod:`framing.nn.torch_runtime`), so the
 flags are the same as in torch's fp32 mode (tested on the tiny model).
 
+Building needs the model's fp32 torch network: callers pass a function that loads it
+(``FramingModel.from_pretrained(folder, runtime="torch", precision="fp32").network``), so that this module
+does not import :mod:`framing.modeling` (which imports it).
+
 Example:
-    >>> engine = load_engine(default_model_dir(), config)  # doctest: +SKIP
+    >>> engine = load_engine(folder, config, load_network)  # doctest: +SKIP
     >>> probs, sentence, quote_probs = engine.probabilities(encode_arrays(tokenizer, ["Hi."]), [], 5)  # doctest: +SKIP
 """
 
@@ -25,12 +29,13 @@ import os
 import shutil
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from framing.config import FramingConfig
+from framing.model_files import CONFIG_NAME, WEIGHTS_NAME
 from framing.nn.base_model import base_model_dir
 from framing.pipeline.encode import Batch, quote_arrays
 from framing.pipeline.quotes import Quote
@@ -62,13 +67,13 @@ def graph_key(folder: Path, config: FramingConfig) -> str:
     digest = hashlib.sha256(f"framing-onnx-exporter {EXPORTER_VERSION}\n".encode())
     kept = {k: v for k, v in config.to_dict().items() if k not in _NOT_IN_GRAPH}
     digest.update(json.dumps(kept, sort_keys=True).encode())
-    with open(folder / "model.safetensors", "rb") as f:
+    with open(folder / WEIGHTS_NAME, "rb") as f:
         digest.update(hashlib.file_digest(f, "sha256").digest())
     if config.encoder_config is None:
         base = base_model_dir()
-        st = (base / "model.safetensors").stat()
-        digest.update(f"{(base / 'model.safetensors').resolve()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-        digest.update((base / "config.json").read_bytes())
+        st = (base / WEIGHTS_NAME).stat()
+        digest.update(f"{(base / WEIGHTS_NAME).resolve()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        digest.update((base / CONFIG_NAME).read_bytes())
     return digest.hexdigest()[:32]
 
 
@@ -81,15 +86,14 @@ def is_built(path: Path) -> bool:
     return all((path / name).is_file() for name in (NETWORK_FILE, QUOTE_FILE, META_FILE))
 
 
-def export(folder: Path, target: Path, announce: bool = False) -> Path:
-    """Build the graphs of the model in ``folder`` into ``target`` (written whole or not at all: the files go
-    into a temporary folder beside it, renamed into place at the end). Needs torch. Returns ``target``.
+def export(folder: Path, target: Path, load_network: Callable, announce: bool = False) -> Path:
+    """Build the graphs of the model in ``folder`` (its fp32 network from ``load_network()``) into ``target``
+    (written whole or not at all: the files go into a temporary folder beside it, renamed into place at the
+    end). Needs torch. Returns ``target``.
 
-    ``announce``: say so on standard error, once the model has loaded (a damaged model folder is then its
+    ``announce``: say so on standard error, once the network has loaded (a damaged model folder is then its
     one-line error alone)."""
-    from framing.modeling import FramingModel
-
-    model = FramingModel.from_pretrained(folder, runtime="torch", precision="fp32")
+    network = load_network()
     if announce:
         print(f"framing: building the ONNX Runtime graph of {folder} in {target} (once; `framing prepare` "
               "does it ahead)", file=sys.stderr, flush=True)
@@ -99,7 +103,7 @@ def export(folder: Path, target: Path, announce: bool = False) -> Path:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
-        _trace(model.network, tmp)
+        _trace(network, tmp)
         meta = {"exporter_version": EXPORTER_VERSION, "opset": OPSET, "model": str(folder.resolve()),
                 "torch": _version("torch")}
         (tmp / META_FILE).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
@@ -195,7 +199,7 @@ def _version(package: str) -> str:
         return "not installed"
 
 
-def prepare(folder: Path, config: FramingConfig, rebuild: bool = False) -> tuple[Path, bool]:
+def prepare(folder: Path, config: FramingConfig, load_network: Callable, rebuild: bool = False) -> tuple[Path, bool]:
     """The cached graphs of the model in ``folder``, built first where missing (or when ``rebuild``);
     returns ``(their folder, whether they were built now)``."""
     target = graph_dir(folder, config)
@@ -203,17 +207,18 @@ def prepare(folder: Path, config: FramingConfig, rebuild: bool = False) -> tuple
         return target, False
     if rebuild:
         shutil.rmtree(target, ignore_errors=True)
-    return export(folder, target), True
+    return export(folder, target, load_network), True
 
 
-def load_engine(folder: Path, config: FramingConfig, threads: int | None = None) -> OnnxEngine | None:
+def load_engine(folder: Path, config: FramingConfig, load_network: Callable,
+                threads: int | None = None) -> OnnxEngine | None:
     """An :class:`OnnxEngine` for the model in ``folder``, building its graphs first where they are missing;
     ``None`` (after a line on standard error) where they cannot be built or read, so that the caller
     runs on torch instead. A damaged model folder is still its own error (from the torch load)."""
     target = graph_dir(folder, config)
     if not is_built(target):
         try:
-            export(folder, target, announce=True)
+            export(folder, target, load_network, announce=True)
         except (OSError, RuntimeError) as e:
             print(f"framing: cannot build the ONNX graph ({type(e).__name__}: {str(e).splitlines()[0][:160]}); "
                   "running on torch", file=sys.stderr, flush=True)

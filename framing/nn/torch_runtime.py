@@ -17,20 +17,20 @@ Example:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import torch
 from safetensors.torch import load_file
-from torch import nn
 
 from framing.config import FramingConfig
 from framing.errors import ModelFolderError
+from framing.model_files import CONFIG_NAME, WEIGHTS_NAME
 from framing.nn.base_model import base_model_dir
 from framing.nn.bert import BertEncoder
 from framing.nn.network import FramingNetwork
+from framing.nn.torch_context import no_init
 from framing.pipeline.encode import Batch, as_tensors, quote_positions
 from framing.pipeline.quotes import Quote
 
@@ -46,41 +46,12 @@ def fold_lora(weights: dict[str, torch.Tensor], scale: float) -> dict[str, torch
     return out
 
 
-@contextmanager
-def no_init() -> Iterator[None]:
-    """Build layers with uninitialised weights (``torch.empty``): loading replaces every one of them.
-
-    Random initialisation of the 22M encoder weights cost a noticeable share of a cold ``framing check``;
-    building on the ``meta`` device instead would import ``torch._dynamo`` (seconds).
-    """
-    kinds = (nn.Linear, nn.Embedding, nn.LayerNorm)
-    saved = [k.reset_parameters for k in kinds]
-    for k in kinds:
-        k.reset_parameters = lambda self: None
-    try:
-        yield
-    finally:
-        for k, f in zip(kinds, saved):
-            k.reset_parameters = f
-
-
-@contextmanager
-def torch_threads(n: int) -> Iterator[None]:
-    """Run the block on ``n`` torch threads, then restore the number there was."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
 def folded_network(config: FramingConfig, state: dict[str, torch.Tensor], source: Path) -> FramingNetwork:
     """The fp32 inference network of a model folder's saved ``state`` (``source`` names it in errors)."""
     folder = base_model_dir()
     if config.encoder_config is None:
-        bert = load_file(folder / "model.safetensors")
-        encoder_config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        bert = load_file(folder / WEIGHTS_NAME)  # the base encoder's folder uses the same names
+        encoder_config = json.loads((folder / CONFIG_NAME).read_text(encoding="utf-8"))
     else:
         bert, encoder_config = {}, config.encoder_config
     heads = {}

@@ -1,4 +1,5 @@
-"""Pass/fail rules for pre-publish hooks (``--fail-on``) and the difference between two drafts (``--compare``).
+"""Pass/fail rules for pre-publish hooks (``--fail-on``) and the difference between two drafts (``--compare``):
+``framing check``'s library functions, :func:`check_file` and :func:`compare_files`.
 
 Example:
     >>> from framing.labels import DEFAULT_LABELSET
@@ -9,7 +10,9 @@ Example:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TextIO
 
 from framing.errors import UsageError
 from framing.labels import LabelSet
@@ -86,3 +89,68 @@ def compare(old: DocumentResult, new: DocumentResult) -> tuple[list[Span], list[
 
     old_flags, new_flags = old.spans_in("writer"), new.spans_in("writer")  # the draft's own framing
     return unmatched(new_flags, Counter(map(key, old_flags))), unmatched(old_flags, Counter(map(key, new_flags)))
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One checked document: the flags, the model's label set and the ``--fail-on`` rules it broke."""
+
+    result: DocumentResult
+    labels: LabelSet
+    failures: list[Failure]
+
+
+def check_file(path: str, model_dir: str | None = None, fail_on: Sequence[str] = (), sensitivity: float = 0.0,
+               precision: str | None = None, progress_to: TextIO | None = None) -> Checked:
+    """``framing check``: read ``path`` (``-``: standard input), run the model at ``sensitivity`` and apply the
+    ``fail_on`` rules (``LABEL[:THRESHOLD]``). The input is read before the model is loaded, so a bad file
+    is reported at once. With ``progress_to`` (a stream), a long input shows the sentences scored there.
+
+    Example:
+        >>> checked = check_file("draft.txt", fail_on=["SCARE_QUOTE"])  # doctest: +SKIP
+        >>> [f.describe() for f in checked.failures]  # doctest: +SKIP
+        ["1 SCARE_QUOTE flagged: 'peacekeepers'"]
+    """
+    from framing.data.documents import read_document
+    from framing.modeling import FramingModel
+
+    text = read_document(path)
+    model = FramingModel.from_pretrained(model_dir, precision=precision, one_shot=True)  # framing.runtime
+    labels = model.config.labelset
+    rules = [parse_fail_on(rule, labels) for rule in fail_on]
+    progress = None
+    if progress_to is not None:
+        from framing.progress import sentence_progress
+
+        progress = sentence_progress(progress_to, len(text))
+    result = model.predict(text, sensitivity, progress=progress)
+    return Checked(result, labels, failures(result, rules, labels))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two drafts' results and the writer-voice flags added in the new one and removed from the old."""
+
+    old: DocumentResult
+    new: DocumentResult
+    added: list[Span]
+    removed: list[Span]
+
+
+def compare_files(old_path: str, new_path: str, model_dir: str | None = None,
+                  precision: str | None = None) -> Comparison:
+    """``framing check --compare``: both drafts through one model, then :func:`compare`.
+
+    Example:
+        >>> c = compare_files("draft-v1.txt", "draft-v2.txt")  # doctest: +SKIP
+        >>> [s.text for s in c.removed]  # doctest: +SKIP
+        ['peacekeepers']
+    """
+    from framing.data.documents import read_document
+    from framing.modeling import FramingModel
+
+    old_text, new_text = read_document(old_path), read_document(new_path)
+    model = FramingModel.from_pretrained(model_dir, precision=precision, one_shot=True)  # framing.runtime
+    old, new = model.predict_many([old_text, new_text])
+    added, removed = compare(old, new)
+    return Comparison(old, new, added, removed)

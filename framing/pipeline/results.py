@@ -1,14 +1,21 @@
 """Typed prediction results with character offsets into the original text (end exclusive).
 
+The JSON shape (:meth:`DocumentResult.to_dict`, :meth:`DocumentResult.from_dict`), the API's Pydantic
+schemas (:mod:`framing.web.schemas`, held to these by a contract test) and the sentences and spans tables
+of ``framing score`` (:mod:`framing.batch.tables`, built from these) all follow these dataclasses.
+
 Example:
-    >>> r = DocumentResult(text="a b", sentences=[], spans=[])
-    >>> r.to_dict()["spans"]
-    []
+    >>> r = DocumentResult("Thugs ran.", [Sentence(0, 10, "Thugs ran.", 0.9, True, ["NAME_CALLING"])],
+    ...                    [Span(0, 5, "Thugs", "NAME_CALLING", 0.8, 0)])
+    >>> r.to_dict()["spans"][0]["text"], DocumentResult.from_dict(r.to_dict(), r.text) == r
+    ('Thugs', True)
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field, fields
+
+from framing.errors import DataError
 
 VOICES = ("writer", "quoted")
 
@@ -34,8 +41,8 @@ class Span:
 class Sentence:
     """A sentence with its bias probability, the thresholded decision and the span labels inside it.
 
-    ``bias``/``biased`` are the first sentence label's probability and decision (``BIASED`` for the
-    default model); ``sentence_scores`` holds every sentence label's probability and
+    ``bias``/``biased`` are the probability and decision of the bias label (:func:`framing.labels.bias_label`:
+    ``BIASED`` for the default model); ``sentence_scores`` holds every sentence label's probability and
     ``sentence_labels`` the ones at or above their thresholds, for label sets with several.
     """
 
@@ -73,3 +80,34 @@ class DocumentResult:
             "sentences": [asdict(s) for s in self.sentences],
             "spans": [asdict(s) for s in self.spans],
         }
+
+    @classmethod
+    def from_dict(cls, data: dict, text: str) -> DocumentResult:
+        """The result that :meth:`to_dict` gave ``data``, for the document ``text`` (which ``to_dict`` leaves out).
+
+        Keys are checked against the dataclasses, and every offset against ``text``: a :class:`DataError` names
+        the first that does not fit.
+
+        Example:
+            >>> DocumentResult.from_dict({"sentences": [], "spans": [{"start": 0, "end": 2, "text": "ab",
+            ...     "label": "L", "score": 0.9, "sentence": 0}]}, "xy")
+            Traceback (most recent call last):
+            ...
+            framing.errors.DataError: spans[0]: 'ab' is not text[0:2] ('xy')
+        """
+        sentences = [_build(Sentence, f"sentences[{i}]", row, text) for i, row in enumerate(data.get("sentences", []))]
+        spans = [_build(Span, f"spans[{i}]", row, text) for i, row in enumerate(data.get("spans", []))]
+        return cls(text, sentences, spans)
+
+
+def _build(kind: type, where: str, row: dict, text: str):
+    known = [f.name for f in fields(kind)]
+    required = [f.name for f in fields(kind) if f.default is MISSING and f.default_factory is MISSING]
+    unknown, missing = sorted(set(row) - set(known)), [k for k in required if k not in row]
+    if unknown or missing:
+        raise DataError(f"{where}: unknown key(s) {unknown}, missing key(s) {missing}; the keys are {known}")
+    item = kind(**row)
+    if text[item.start : item.end] != item.text:
+        raise DataError(f"{where}: {item.text!r} is not text[{item.start}:{item.end}] "
+                        f"({text[item.start : item.end]!r})")
+    return item

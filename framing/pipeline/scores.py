@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from framing.labels import ATTRIBUTED_CLASS, SCARE_CLASS
 from framing.pipeline.decode import snap_phrase, spans_from_units, trim_span
 from framing.pipeline.quotes import Quote
 from framing.pipeline.results import DocumentResult, Sentence, Span
@@ -55,14 +56,11 @@ class DocumentScores:
     sentences: list[SentenceScores]
 
 
-ATTRIBUTED = "DIRECT"  # the quote class of a verbatim quotation attributed to a source
-
-
 def attributed_quotations(scores: DocumentScores, quote_classes: Sequence[str]) -> list[tuple[int, int]]:
     """The inner ``(start, end)`` of every quotation the quote head calls attributed (its most likely class)."""
-    if ATTRIBUTED not in quote_classes:
+    if ATTRIBUTED_CLASS not in quote_classes:
         return []
-    k = list(quote_classes).index(ATTRIBUTED)
+    k = list(quote_classes).index(ATTRIBUTED_CLASS)
     return [(q.inner_start, q.inner_end) for s in scores.sentences for q, p in zip(s.quotes, s.quote_probs)
             if len(p) and int(np.argmax(p)) == k]
 
@@ -83,8 +81,8 @@ def decode_document(scores: DocumentScores, labelset, quote_classes: Sequence[st
     """Flags of a whole document at ``thresholds`` (one per span and sentence label), each with its voice."""
     text = scores.text
     tagged = labelset.tagged_labels
-    name = labelset.sentence_labels[0] if labelset.sentence_labels else None
-    scare = quote_classes.index("SCARE") if labelset.quote_label else -1
+    name = labelset.bias_label
+    scare = quote_classes.index(SCARE_CLASS) if labelset.quote_label else -1
     quotations = attributed_quotations(scores, quote_classes) if labelset.quote_label else []
     sentences, spans = [], []
     for k, s in enumerate(scores.sentences):

@@ -10,7 +10,8 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from framing.atomic import atomic_folder
-from framing.modeling import WEIGHTS_NAME, FramingModel
+from framing.model_files import WEIGHTS_NAME
+from framing.modeling import FramingModel
 
 
 def trainable_weights(model: FramingModel) -> dict[str, torch.Tensor]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from sklearn.model_selection import StratifiedGroupKFold
 
 from framing.data.gold import fingerprint
-from framing.data.quote_corpus import QUOTE_LABELS, load_quote_corpus
+from framing.data.quote_corpus import load_quote_corpus
 from framing.data.shared_corpora import (
     read_babe,
     read_ptc_articles,
@@ -23,7 +23,7 @@ from framing.data.shared_corpora import (
     read_semeval2023_articles,
     read_semeval2023_labels,
 )
-from framing.labels import PTC_TECHNIQUES, SEMEVAL2023_TECHNIQUES
+from framing.labels import PTC_TECHNIQUES, QUOTE_CLASSES, SEMEVAL2023_TECHNIQUES
 from framing.pipeline.quotes import Quote
 from framing.pipeline.segment import split_sentences
 from framing.training.examples import QuoteExample, SentenceExample, TagExample
@@ -37,7 +37,7 @@ def bucket(key: str, n: int = 10) -> int:
 def ptc_documents(split: str) -> list[tuple[str, str, list[tuple[int, int, str]]]]:
     """``(article_id, text, [(start, end, label)])`` with techniques mapped to the default labels."""
     labels = read_ptc_labels(split)
-    return [(doc, text, [(s, e, PTC_TECHNIQUES[t]) for t, s, e in labels.get(doc, []) if t in PTC_TECHNIQUES])
+    return [(doc, text, [(s, e, PTC_TECHNIQUES[t]) for s, e, t in labels.get(doc, []) if t in PTC_TECHNIQUES])
             for doc, text in read_ptc_articles(split)]
 
 
@@ -45,7 +45,7 @@ def semeval2023_train_documents() -> list[tuple[str, str, list[tuple[int, int, s
     """SemEval-2023 re-annotations of the PTC *train-split* articles only (never PTC tune or dev articles)."""
     labels = read_semeval2023_labels()
     ptc_train = {doc for doc, _ in read_ptc_articles("train") if ptc_split(doc) == "train"}
-    return [(doc, text, [(s, e, SEMEVAL2023_TECHNIQUES[t]) for t, s, e in labels.get(doc, [])
+    return [(doc, text, [(s, e, SEMEVAL2023_TECHNIQUES[t]) for s, e, t in labels.get(doc, [])
                          if t in SEMEVAL2023_TECHNIQUES])
             for doc, text in read_semeval2023_articles("train") if doc in ptc_train]
 
@@ -109,9 +109,14 @@ def quote_examples_by_document(path: Path) -> dict[tuple[str, str], list[QuoteEx
             s, e = sentences[k]
             ex = examples.setdefault(k, QuoteExample(text[s:e]))
             ex.quotes.append((Quote(r.start - s, r.end - s, r.inner_start - s, r.inner_end - s),
-                              QUOTE_LABELS.index(r.label)))
+                              QUOTE_CLASSES.index(r.label)))
         out[key] = [examples[k] for k in sorted(examples)]
     return out
+
+
+def quote_corpus_ids(path: Path) -> set[str]:
+    """``"corpus:doc_id"`` of every quote-corpus document (the id form of the news corpus)."""
+    return {f"{r.corpus}:{r.doc_id}" for r in load_quote_corpus(path)}
 
 
 def quote_splits(path: Path) -> dict[str, list[QuoteExample]]:

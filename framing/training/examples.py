@@ -36,9 +36,14 @@ class SentenceExample:
     labels: dict[str, float] | None = None
 
 
+NOT_SCARE = -1  # a quote known not to be a scare quote, its class otherwise unknown
+
+
 @dataclass
 class QuoteExample:
-    """A sentence with its quotes and each quote's class index in ``FramingConfig.quote_classes``."""
+    """A sentence with its quotes and each quote's class index in ``FramingConfig.quote_classes``, or
+    :data:`NOT_SCARE` where only that is known (the news corpus marks scare quotes, not the other classes).
+    """
 
     text: str
     quotes: list[tuple[Quote, int]] = field(default_factory=list)

@@ -190,7 +190,7 @@ def fit(model: FramingModel, data: dict[str, list], opts: LoopOptions,
 
     from safetensors.torch import load_file
 
-    from framing.modeling import WEIGHTS_NAME
+    from framing.model_files import WEIGHTS_NAME
 
     model.train()  # adapters unmerged: the kept weights are the trainable ones
     if ckpt is not None and (ckpt / "best" / WEIGHTS_NAME).is_file():

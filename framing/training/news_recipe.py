@@ -20,12 +20,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from framing.data.annotated import AnnotatedDocument, SpanAnnotation
+from framing.data.annotated import AnnotatedDocument
 from framing.data.framing_corpus import FramingDocument, load_framing_corpus
 from framing.modeling import FramingModel
+from framing.pipeline.prepared import prepare_document
 from framing.pipeline.segment import split_sentences
 from framing.training.default_data import bucket
-from framing.training.examples import TagExample
+from framing.training.examples import NOT_SCARE, QuoteExample, TagExample
 from framing.training.thresholds import phrase_fbeta, tune_span_thresholds
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "framing"
@@ -38,8 +39,7 @@ def fit_split(doc_id: str) -> str:
 
 def annotated(docs: Sequence[FramingDocument]) -> list[AnnotatedDocument]:
     """News corpus articles as the one annotated-document type (spans keep their voice)."""
-    return [AnnotatedDocument(d.id, d.text, d.id, [SpanAnnotation(s.start, s.end, s.label, d.id, s.voice)
-                                                   for s in d.spans]) for d in docs]
+    return [d.annotated() for d in docs]
 
 
 def sentence_examples(docs: Sequence[FramingDocument], labels: Sequence[str], negatives: float = 1.0
@@ -54,6 +54,25 @@ def sentence_examples(docs: Sequence[FramingDocument], labels: Sequence[str], ne
             furniture = any(a < end and start < b for a, b in d.furniture)
             if local or furniture or bucket(f"{d.id}:{start}", 1000) < negatives * 1000:
                 out.append(TagExample(d.text[start:end], local))
+    return out
+
+
+def quote_examples(docs: Sequence[FramingDocument], quote_classes: Sequence[str], skip: set[str] = frozenset()
+                   ) -> list[QuoteExample]:
+    """One quote-head example per sentence with a quotation (as the model finds them): SCARE where a
+    SCARE_QUOTE mark overlaps the quote, else :data:`NOT_SCARE` (annotators marked every scare quote,
+    but not which kind of quotation the others are). Documents whose id is in ``skip`` are left out."""
+    scare, out = quote_classes.index("SCARE"), []
+    for d in docs:
+        if d.id in skip:
+            continue
+        marks = [(s.start, s.end) for s in d.spans if s.label == "SCARE_QUOTE"]
+        prepared = prepare_document(d.text)
+        for (start, end), quotes in zip(prepared.sentences, prepared.quotes):
+            if quotes:
+                out.append(QuoteExample(d.text[start:end], [
+                    (q, scare if any(a < q.end + start and q.start + start < b for a, b in marks) else NOT_SCARE)
+                    for q in quotes]))
     return out
 
 

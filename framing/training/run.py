@@ -45,6 +45,7 @@ from framing.training.examples import SentenceExample, TagExample
 from framing.training.loop import LoopOptions, TrainingError, epoch_plan, fit
 from framing.training.steps import TAG_CLASS_WEIGHTS, sentence_label_probabilities
 from framing.training.thresholds import tune_thresholds
+from framing.wording import plural
 
 
 @dataclass
@@ -238,7 +239,7 @@ def train_model(opts: TrainOptions, log: Callable[[str], None] = _log_stderr,
         raise TrainingError(f"{out}: already exists; choose a new --out folder (framing train never overwrites one)")
     labelset, train, dev, report = load_and_validate(opts, log)
     if report.fatal:
-        raise TrainingError(f"{len(report.fatal)} error{'s' * (len(report.fatal) != 1)} in the annotations "
+        raise TrainingError(f"{plural(len(report.fatal), 'error')} in the annotations "
                             "(listed above); nothing was trained")
     if opts.dry_run:
         return report
@@ -254,8 +255,8 @@ def train_model(opts: TrainOptions, log: Callable[[str], None] = _log_stderr,
     tuned = tune_thresholds(model, dev.documents)
     model.config.thresholds.update(tuned)
     metrics = dev_metrics(model, dev.documents)
-    cfg = model.config
-    cfg.metrics = metrics | {
+    cfg, record = model.config, model.record
+    record.metrics = metrics | {
         "spans_data": f"dev: {opts.dev}, {len(dev.documents)} documents",
         "note": (f"Mean dev F1 over the labels with dev examples: {metrics['dev_f1']:.3f}. Dev figures at the "
                  "thresholds in the table above, tuned on the same dev set (phrase-level F0.5 for span labels, "
@@ -263,7 +264,7 @@ def train_model(opts: TrainOptions, log: Callable[[str], None] = _log_stderr,
                  "measure on held-out data with framing evaluate."),
     }
     minutes = result.minutes
-    cfg.training = {
+    record.training = {
         "command": "framing train " + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in asdict(opts).items()
                                                if v not in (None, False) and k != "dry_run"),
         "data": {split: {"file": imp.source, "format": imp.format, "documents": len(imp.documents),
@@ -288,20 +289,3 @@ def train_model(opts: TrainOptions, log: Callable[[str], None] = _log_stderr,
     log(f"framing: best dev F1 {result.best_score:.3f} at epoch {result.best_epoch}; model written to {out} "
         f"({minutes:.1f} min)")
     return out
-
-
-def train_cli(args) -> int:
-    """``framing train`` from parsed arguments: 0 when done, 2 on bad input (raised), 130 when interrupted."""
-    opts = TrainOptions(labels=args.labels, train=args.train, dev=args.dev, out=args.out, format=args.format,
-                        epochs=args.epochs, patience=args.patience, base=args.base, resume=args.resume,
-                        dry_run=args.dry_run, batch_size=args.batch_size, lr=args.lr, seed=args.seed)
-    try:
-        result = train_model(opts)
-    except KeyboardInterrupt:
-        where = opts.checkpoint_dir
-        hint = f"rerun with --resume to continue from {where}" if where.is_dir() else "no checkpoint was written yet"
-        print(f"framing: interrupted; {hint}", file=sys.stderr)
-        return 130
-    if opts.dry_run:
-        print(f"framing: dry run: the annotations are fit for training ({result.summary()})")
-    return 0

@@ -14,10 +14,11 @@ import numpy as np
 import torch
 from torch import nn
 
+from framing.labels import bias_label
 from framing.modeling import FramingModel
 from framing.pipeline.decode import tag_targets
 from framing.pipeline.encode import encode, quote_positions
-from framing.training.examples import QuoteExample, SentenceExample, TagExample
+from framing.training.examples import NOT_SCARE, QuoteExample, SentenceExample, TagExample
 
 TAG_CLASS_WEIGHTS = (1.0, 2.0, 2.0)  # O, B, I: only ~13% of PTC tokens are inside a span
 
@@ -56,13 +57,33 @@ def loss(model: FramingModel, task: str, examples: Sequence) -> torch.Tensor:
     if task == "quote":
         quotes = [(row, q) for row, e in enumerate(examples) for q, _ in e.quotes]
         y = torch.tensor([c for e in examples for _, c in e.quotes])
-        return nn.functional.cross_entropy(net.quote_logits(hidden, quote_positions(batch, quotes)), y)
+        logits = net.quote_logits(hidden, quote_positions(batch, quotes))
+        return quote_loss(logits, y, cfg.quote_classes.index("SCARE"))
     raise ValueError(f"unknown task {task!r}; expected 'tag', 'sent' or 'quote'")
+
+
+def quote_loss(logits: torch.Tensor, y: torch.Tensor, scare: int) -> torch.Tensor:
+    """Cross-entropy over quote classes; a :data:`NOT_SCARE` quote is a partial label, so its loss is
+    ``-log(1 - P(SCARE))``: any class but SCARE is right.
+
+    Example:
+        >>> logits = torch.tensor([[2.0, 0.0], [0.0, 0.0]])
+        >>> round(quote_loss(logits, torch.tensor([0, NOT_SCARE]), scare=0).item(), 3)  # (0.127 + 0.693) / 2
+        0.41
+    """
+    logp = torch.log_softmax(logits, -1)
+    known = y != NOT_SCARE
+    losses = torch.zeros(len(y), dtype=logp.dtype)
+    losses[known] = -logp[known, y[known]]
+    others = torch.ones(logp.shape[1], dtype=torch.bool)
+    others[scare] = False
+    losses[~known] = -torch.logsumexp(logp[~known][:, others], -1)
+    return losses.mean()
 
 
 def sentence_targets(examples: Sequence[SentenceExample], names: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
     """Targets and a 0/1 mask, both (examples, sentence labels): an example with only ``label``
-    trains the first sentence label; one with ``labels`` trains the labels it names.
+    trains the bias label (:func:`framing.labels.bias_label`); one with ``labels`` trains the labels it names.
 
     Example:
         >>> y, mask = sentence_targets([SentenceExample("a", 1.0), SentenceExample("b", labels={"Y": 1.0})], ["X", "Y"])
@@ -71,7 +92,7 @@ def sentence_targets(examples: Sequence[SentenceExample], names: Sequence[str]) 
     """
     y, mask = torch.zeros(len(examples), len(names)), torch.zeros(len(examples), len(names))
     for i, e in enumerate(examples):
-        given = {names[0]: e.label} if e.labels is None else e.labels
+        given = {bias_label(names): e.label} if e.labels is None else e.labels
         for k, name in enumerate(names):
             if name in given:
                 y[i, k], mask[i, k] = float(given[name]), 1.0
@@ -109,8 +130,10 @@ def quote_probabilities(model: FramingModel, examples: Sequence[QuoteExample], b
 
 
 def sentence_probabilities(model: FramingModel, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-    """Probability of the first sentence label for each text, taken whole (not re-segmented)."""
-    return sentence_label_probabilities(model, texts, batch_size)[:, 0]
+    """Probability of the sentence label reported as ``bias`` (:func:`framing.labels.bias_label`) for each text,
+    taken whole (not re-segmented)."""
+    labels = model.config.labelset
+    return sentence_label_probabilities(model, texts, batch_size)[:, labels.sentence_labels.index(labels.bias_label)]
 
 
 @torch.inference_mode()
@@ -124,5 +147,5 @@ def sentence_label_probabilities(model: FramingModel, texts: Sequence[str], batc
     return np.concatenate(out)
 
 
-__all__ = ["length_batches", "loss", "train_step", "sentence_targets", "sentence_label_probabilities",
+__all__ = ["length_batches", "loss", "quote_loss", "train_step", "sentence_targets", "sentence_label_probabilities",
            "quote_probabilities", "sentence_probabilities", "TagExample", "SentenceExample", "QuoteExample"]

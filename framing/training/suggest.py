@@ -17,12 +17,17 @@ Example:
 
 from __future__ import annotations
 
+import json
+import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from framing.errors import DataError, UsageError
+from framing.labels import SCARE_CLASS
 from framing.modeling import FramingModel
 from framing.pipeline.scores import DocumentScores
 
@@ -55,7 +60,7 @@ def _candidates(model: FramingModel, doc_id: str, scores: DocumentScores) -> lis
         for j, name in enumerate(labels.sentence_labels):
             values.append(float(closeness(s.sentence[j : j + 1], cfg.thresholds[name])[0]))
         if labels.quote_label and len(s.quotes):
-            scare = cfg.quote_classes.index("SCARE")
+            scare = cfg.quote_classes.index(SCARE_CLASS)
             values.append(float(closeness(s.quote_probs[:, scare], cfg.thresholds[labels.quote_label]).max()))
         out.append(Candidate(doc_id, k, s.start, s.end, max(values)))
     return out
@@ -109,31 +114,40 @@ def suggest(model: FramingModel, documents: list[tuple[str, str]], n: int, per_d
     return tasks
 
 
-def suggest_cli(args) -> int:
-    """``framing suggest``: read the corpus, pick sentences, write the Label Studio import file."""
-    import json
-    import sys
-    from pathlib import Path
+@dataclass(frozen=True)
+class Suggested:
+    """What :func:`write_suggestions` wrote: the tasks file, and how many tasks and documents went into it."""
 
+    out: Path
+    tasks: int
+    documents: int
+    skipped: int  # documents without text (error rows of the corpus reader)
+
+
+def write_suggestions(corpus: Sequence[str], out: str | os.PathLike, model_dir: str | None = None, n: int = 200,
+                      per_document: int = 3, id_field: str = "id", text_field: str = "text") -> Suggested:
+    """``framing suggest``: read ``corpus`` (as ``framing score`` does), pick the ``n`` most uncertain
+    sentences and write them to ``out`` as a Label Studio import file (atomically).
+
+    Example:
+        >>> write_suggestions(["corpus.jsonl"], "tasks.json", n=50).tasks  # doctest: +SKIP
+        50
+    """
+    from framing.atomic import atomic_write
     from framing.data.corpus import iter_documents
-    from framing.errors import UsageError
 
-    out = Path(args.out)
+    out = Path(out)
     if out.is_dir():
         raise UsageError(f"--out {out}: is a folder; give a file name such as {out / 'tasks.json'}")
-    model = FramingModel.from_pretrained(args.model)
+    model = FramingModel.from_pretrained(model_dir)
     documents, skipped = [], 0
-    for d in iter_documents(args.corpus, args.id_field, args.text_field):
+    for d in iter_documents(list(corpus), id_field, text_field):
         if d.text is None:
             skipped += 1
         else:
             documents.append((str(d.doc_id), d.text))
     if not documents:
-        raise DataError(f"{', '.join(args.corpus)}: no document with text")
-    tasks = suggest(model, documents, args.n, args.per_document)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    tmp.replace(out)
-    print(f"framing: {len(tasks)} sentences from {len(documents)} documents ({skipped} without text skipped) "
-          f"written to {out}", file=sys.stderr)
-    return 0
+        raise DataError(f"{', '.join(corpus)}: no document with text")
+    tasks = suggest(model, documents, n, per_document)
+    atomic_write(out, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n")
+    return Suggested(out, len(tasks), len(documents), skipped)

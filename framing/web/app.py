@@ -15,15 +15,11 @@ Example:
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-import queue
 import socket
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterator
-from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -35,7 +31,7 @@ from fastapi.staticfiles import StaticFiles
 from framing import __version__, guards
 from framing.errors import DataError, TooLargeError
 from framing.modeling import FramingModel
-from framing.pipeline.scores import DocumentScores
+from framing.web.analyzer import TURN_SENTENCES, Analyzer
 from framing.web.schemas import (  # noqa: F401  (SpanOut, SentenceOut: the API's schema, importable from here)
     AnalyzeRequest,
     DocumentResultOut,
@@ -60,67 +56,6 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 _RAW_SECURITY_HEADERS = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
-
-
-class Analyzer:
-    """The loaded model behind one worker thread that scores waiting requests together.
-
-    Concurrent requests are batched into one ``score_many`` call (sentences of all of them sorted by
-    length share the encoder passes), which serves 20 clients faster than taking turns. The last scored
-    texts are cached, so moving the sensitivity slider decodes again without running the encoder.
-    """
-
-    def __init__(self, model: FramingModel, cache_size: int = 32, max_batch_chars: int = 400_000) -> None:
-        self.model = model
-        self._cache: OrderedDict[str, DocumentScores] = OrderedDict()
-        self._cache_size = cache_size
-        self._cache_lock = threading.Lock()
-        self._max_batch_chars = max_batch_chars
-        self._queue: queue.Queue[tuple[str, Future]] = queue.Queue()
-        threading.Thread(target=self._work, name="framing-scorer", daemon=True).start()
-
-    def thresholds(self, sensitivity: float) -> dict[str, float]:
-        return self.model.thresholds_at(sensitivity)
-
-    def analyze(self, text: str, sensitivity: float = 0.0) -> dict:
-        thresholds = self.thresholds(sensitivity)
-        result = self.model.decode(self._scores(text), thresholds)
-        return {**result.to_dict(), "thresholds": thresholds}
-
-    def _scores(self, text: str) -> DocumentScores:
-        key = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        with self._cache_lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
-        future: Future = Future()
-        self._queue.put((text, future))
-        scores = future.result()
-        with self._cache_lock:
-            self._cache[key] = scores
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return scores
-
-    def _work(self) -> None:
-        while True:
-            batch = [self._queue.get()]
-            size = len(batch[0][0])
-            while size < self._max_batch_chars:
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                batch.append(item)
-                size += len(item[0])
-            try:
-                scores = self.model.score_many([text for text, _ in batch])
-            except Exception as e:  # the requests that waited for this batch report it; the worker goes on
-                for _, future in batch:
-                    future.set_exception(e)
-                continue
-            for (_, future), s in zip(batch, scores):
-                future.set_result(s)
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -230,12 +165,11 @@ def _json_body_problem(body: bytes, content_type: str) -> str | None:
                     if part.strip().lower().startswith("charset=")), "utf-8")
     if charset not in ("utf-8", "utf8"):
         return f"the body must be UTF-8 JSON, not {charset}; send it with Content-Type: application/json"
+    problem = guards.text_problem(body)  # the words every entry point uses
+    if problem is not None:
+        return f"the body: {problem}; send UTF-8 JSON"
     try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError as e:
-        return f"the body is not UTF-8 (invalid byte 0x{body[e.start]:02x} at byte {e.start}); send UTF-8 JSON"
-    try:
-        guards.load_json(text, "the JSON body")
+        guards.load_json(body.decode("utf-8"), "the JSON body")
     except json.JSONDecodeError:
         return None
     except DataError as e:
@@ -244,13 +178,15 @@ def _json_body_problem(body: bytes, content_type: str) -> str | None:
 
 
 def create_app(model: FramingModel, max_chars: int = DEFAULT_MAX_CHARS,
-               allowed_hosts: set[str] | None = None) -> FastAPI:
+               allowed_hosts: set[str] | None = None, turn_sentences: int = TURN_SENTENCES) -> FastAPI:
     """The web app around one loaded model; ``max_chars`` caps the text of one request (413 above it);
-    ``allowed_hosts``, when given, are the only ``Host`` names answered (against DNS rebinding).
+    ``allowed_hosts``, when given, are the only ``Host`` names answered (against DNS rebinding);
+    ``turn_sentences`` is how many sentences of a long request are scored before waiting requests get
+    their turn (:class:`~framing.web.analyzer.Analyzer`).
 
     There is no ``/docs`` page: Swagger UI loads from a CDN that the app's own CSP blocks; the schema is
     at ``/openapi.json``."""
-    analyzer = Analyzer(model)
+    analyzer = Analyzer(model, turn_sentences=turn_sentences)
     labels = model.config.labelset
     app = FastAPI(title="framing", version=__version__, docs_url=None, redoc_url=None,
                   description="Flags framing devices (scare quotes, loaded language, ...) in a draft.")
@@ -290,7 +226,7 @@ def create_app(model: FramingModel, max_chars: int = DEFAULT_MAX_CHARS,
         if at is not None:
             return _error(422, f"text holds a lone surrogate (U+{ord(request.text[at]):04X}) at character {at}, "
                                "which is not valid Unicode; send the text as UTF-8")
-        if not request.text.strip():
+        if guards.is_blank(request.text):  # zero-width characters alone are no draft either
             return _error(422, "text is empty: paste a draft to check")
         return analyzer.analyze(request.text, request.sensitivity)
 

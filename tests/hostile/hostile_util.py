@@ -53,3 +53,55 @@ def fails_with_report(capsys, argv: list[str], *needles: str) -> str:
     for needle in needles:
         assert needle in err, err
     return err
+
+
+# ---- the one catalogue of bad inputs that every entry point (check, score, evaluate, train, serve) runs over ----
+
+GOOD_TEXT = "Prices rose slightly in May."
+
+
+def _insert(bad: bytes, why: str):
+    """Bytes ``bad`` put inside the word "rose" of a UTF-8 text; the reason names the byte offset it lands at."""
+    def corrupt(text: str) -> tuple[bytes, str]:
+        data = text.encode("utf-8")
+        at = data.index(b"rose") + 1
+        return data[:at] + bad + data[at:], why.format(at=at, byte=bad[0])
+    return corrupt
+
+
+def _utf16(order: str):
+    def corrupt(text: str) -> tuple[bytes, str]:
+        return ("\ufeff" + text).encode(f"utf-16-{order[0]}e"), \
+            f"UTF-16 text ({order}-endian, with a byte-order mark); save it as UTF-8"
+    return corrupt
+
+
+# name -> corrupt(text) -> (the file's bytes, the reason every entry point gives for them). ``text`` is what the
+# entry point reads: an article for check, a JSON Lines record for score, evaluate and train, a JSON body for serve.
+UNREADABLE = {
+    "nul_byte": _insert(b"\x00", "looks binary (a NUL byte at byte offset {at}), not text"),
+    "latin1_byte": _insert(b"\xe9", "not UTF-8 text (invalid byte 0x{byte:02x} at byte offset {at})"),
+    "encoded_surrogate": _insert(b"\xed\xa0\x80", "not UTF-8 text (invalid byte 0x{byte:02x} at byte offset {at})"),
+    "utf16_le": _utf16("little"),
+    "utf16_be": _utf16("big"),
+}
+# name -> bytes that hold no text at all: each entry point says "empty" (framing score: an empty corpus, exit 0)
+EMPTY = {
+    "no_bytes": b"",
+    "whitespace": b" \n\t\r\n",
+    "zero_width": "\u200b\u200c\u200d\n\u2060".encode("utf-8"),
+    "bom_only": b"\xef\xbb\xbf",
+}
+
+
+def record(text: str = GOOD_TEXT, **fields) -> str:
+    """One JSON Lines record: id 1, ``text`` and any other ``fields``."""
+    return json.dumps({"id": "1", "text": text, **fields})
+
+
+def untouched(folder: Path, before: dict[str, str], *absent: Path) -> None:
+    """The user's files in ``folder`` are as they were, none of ``absent`` exists, and no temporary file is left."""
+    assert snapshot(folder / "mine") == before
+    for path in absent:
+        assert not path.exists(), path
+    assert not [p for p in folder.rglob("*") if p.name.endswith((".tmp", ".lock")) or ".tmp." in p.name]

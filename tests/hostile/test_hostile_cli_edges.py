@@ -66,3 +66,32 @@ def test_serve_says_nothing_about_serving_when_the_port_is_taken(tiny_model_dir,
     out, err = capsys.readouterr()
     assert err.startswith(f"framing: error: cannot listen on 127.0.0.1:{port} (") and err.count("\n") == 1
     assert "serving on" not in out
+
+
+def test_serve_prints_the_port_it_listens_on_for_port_0(tiny_model_dir, capsys, monkeypatch):
+    import uvicorn
+
+    listening = []
+
+    def run(self, sockets):  # instead of serving: note the bound address and close
+        for sock in sockets:
+            listening.append(sock.getsockname())
+            sock.close()
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    assert main(["serve", "--model", str(tiny_model_dir), "--port", "0"]) == 0
+    host, port = listening[0]
+    assert port != 0
+    assert capsys.readouterr().out.startswith(f"framing: serving on http://127.0.0.1:{port}/ (")
+
+
+def test_the_readme_exit_codes_are_the_codes_used():
+    from pathlib import Path
+
+    from framing import errors
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("**Exit codes** (every command):")[1].split("\n\n")[1]
+    codes = [int(line.split("|")[1]) for line in table.splitlines()[2:]]
+    assert codes == [errors.EXIT_OK, errors.EXIT_FLAGGED, errors.EXIT_BAD_INPUT, errors.EXIT_INTERNAL, 130,
+                     errors.EXIT_PIPE_CLOSED]

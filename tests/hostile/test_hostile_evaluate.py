@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from hostile_util import fails, plant, snapshot, write_jsonl
+from hostile_util import EMPTY, UNREADABLE, fails, plant, record, snapshot, untouched, write_jsonl
 
 from framing.cli.main import main
 from tiny import LOADED, NEUTRAL
@@ -82,6 +82,7 @@ def sentence_doc(labels=None, start=0, end=None):
      "spans[0]: 'start' must be an integer offset, got bool True"),
     ({"id": "t", "text": LOADED, "spans": 5}, "'spans' must be a list of objects"),
     ('{"id": "n", "text": "x", "spans": ' + "[" * 5000 + "]" * 5000 + "}", "nested more than 100 levels deep"),
+    ({"id": "long", "text": "a" * 1_000_001, "spans": []}, "too long (1,000,001 characters; the limit is 1,000,000)"),
 ])
 def test_evaluate_refuses_invalid_gold_data(tiny_model_dir, tmp_path, capsys, record, problem):
     gold = write_jsonl(tmp_path / "gold.jsonl", [gold_docs()[0], record])
@@ -89,3 +90,26 @@ def test_evaluate_refuses_invalid_gold_data(tiny_model_dir, tmp_path, capsys, re
     fails(capsys, ["evaluate", "--model", tiny_model_dir, "--data", f"jsonl:{gold}", "--out", out],
           f"{gold}:2: {problem}")
     assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["gold.jsonl"]
+
+
+@pytest.mark.parametrize("name", UNREADABLE)
+def test_catalogue_unreadable_gold(tiny_model_dir, tmp_path, capsys, name):
+    data, reason = UNREADABLE[name](record(spans=[]) + "\n")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_bytes(data)
+    before = plant(tmp_path / "mine")
+    out = tmp_path / "report"
+    fails(capsys, ["evaluate", "--model", tiny_model_dir, "--data", f"jsonl:{gold}", "--out", out], f"{gold}: {reason}")
+    assert gold.read_bytes() == data
+    untouched(tmp_path, before, out)
+
+
+@pytest.mark.parametrize("name", EMPTY)
+def test_catalogue_empty_gold(tiny_model_dir, tmp_path, capsys, name):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_bytes(EMPTY[name])
+    before = plant(tmp_path / "mine")
+    out = tmp_path / "report"
+    fails(capsys, ["evaluate", "--model", tiny_model_dir, "--data", f"jsonl:{gold}", "--out", out],
+          f"{gold}: empty (no annotations)")
+    untouched(tmp_path, before, out)

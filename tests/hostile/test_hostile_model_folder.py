@@ -65,8 +65,13 @@ def seen_garbage(folder):
     return "seen_documents.json: cannot be read"
 
 
+def record_garbage(folder):
+    (folder / "record.json").write_text('{"training": ', encoding="utf-8")
+    return "record.json:1: not valid JSON"
+
+
 DAMAGES = [truncate_weights, garbage_weights, config_not_json, wrong_type, missing_key, unknown_key,
-           labels_do_not_fit, seen_garbage]
+           labels_do_not_fit, seen_garbage, record_garbage]
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 reason, security headers on every response."""
 
 import io
+import json
 import resource
 import threading
 import time
@@ -10,8 +11,10 @@ import zipfile
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from hostile_util import EMPTY, GOOD_TEXT, UNREADABLE
 
 from framing import guards
+from framing.pipeline.prepared import prepare_document
 from framing.web.app import background_server, create_app
 
 CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -149,7 +152,7 @@ def test_chunked_upload_is_capped_by_the_real_server(model):
     (b'{"text": ' + b"[" * 5000 + b"]" * 5000 + b"}", "application/json",
      "malformed JSON: the JSON body: nested more than 100 levels deep"),
     (b'{"text": "caf\xe9"}', "application/json",
-     "the body is not UTF-8 (invalid byte 0xe9 at byte 13); send UTF-8 JSON"),
+     "the body: not UTF-8 text (invalid byte 0xe9 at byte offset 13); send UTF-8 JSON"),
     (b'{"text": "caf\xe9"}', "application/json; charset=latin-1",
      "the body must be UTF-8 JSON, not latin-1; send it with Content-Type: application/json"),
 ])
@@ -174,3 +177,96 @@ def test_foreign_host_and_cross_site_posts_are_refused(model):
 def test_docs_route_is_dropped_schema_stays(client):
     assert client.get("/docs").status_code == 404
     assert client.get("/openapi.json").status_code == 200
+
+
+JSON = {"Content-Type": "application/json"}
+
+
+@pytest.mark.parametrize("name", UNREADABLE)
+def test_catalogue_unreadable_body(client, name):
+    data, reason = UNREADABLE[name](json.dumps({"text": GOOD_TEXT}))
+    r = client.post("/api/analyze", content=data, headers=JSON)
+    assert (r.status_code, r.json()) == (422, {"detail": f"the body: {reason}; send UTF-8 JSON"})
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert client.post("/api/analyze", json={"text": GOOD_TEXT}).status_code == 200  # the server goes on
+
+
+@pytest.mark.parametrize("name", EMPTY)
+def test_catalogue_empty_text(client, name):
+    r = client.post("/api/analyze", json={"text": EMPTY[name].decode("utf-8")})
+    assert (r.status_code, r.json()) == (422, {"detail": "text is empty: paste a draft to check"})
+
+
+def test_a_small_request_overtakes_a_long_one(model, monkeypatch):
+    """A one-sentence request waits for at most one turn (32 sentences here) of a 200,000-character request,
+    not for all of its 2,942 sentences. The model is slowed to 1 ms a sentence, so the long request takes at
+    least 2.9 s to score and one of its turns 32 ms."""
+    sentence = "The regime thugs attacked the town and prices rose slightly in May. "
+    long_text = (sentence * 3000)[:200_000]
+    n_sentences = len(prepare_document(long_text).sentences)
+    assert n_sentences == 2942
+    real = model.score_sentences
+    long_started = threading.Event()
+
+    def slow(items, *args, **kwargs):
+        if any(len(doc.text) == len(long_text) for doc, _ in items):
+            long_started.set()
+        time.sleep(0.001 * len(items))
+        return real(items, *args, **kwargs)
+
+    monkeypatch.setattr(model, "score_sentences", slow)
+    with background_server(create_app(model, turn_sentences=32)) as url:
+        done = {}
+
+        def post_long():
+            r = httpx.post(url + "/api/analyze", json={"text": long_text}, timeout=120)
+            done["long"] = (r.status_code, len(r.json()["sentences"]), time.monotonic())
+
+        worker = threading.Thread(target=post_long)
+        started = time.monotonic()
+        worker.start()
+        assert long_started.wait(timeout=30)
+        waits = []
+        for i in range(5):
+            t = time.monotonic()
+            r = httpx.post(url + "/api/analyze", json={"text": f"Prices rose {i} percent."}, timeout=30)
+            waits.append(time.monotonic() - t)
+            assert r.status_code == 200 and len(r.json()["sentences"]) == 1
+        answered = time.monotonic()
+        worker.join()
+    assert done["long"][:2] == (200, n_sentences)
+    assert done["long"][2] > answered  # all five were answered while the long request was still in flight
+    assert done["long"][2] - started > 2.9
+    assert max(waits) < 0.5, waits  # one turn (32 ms of sleep) and their own scoring, against 2.9 s or more
+
+
+def test_a_500_carries_the_security_headers(model, monkeypatch):
+    app = create_app(model)
+
+    def bug(*args, **kwargs):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(app.state.analyzer, "analyze", bug)
+    r = TestClient(app, raise_server_exceptions=False).post("/api/analyze", json={"text": GOOD_TEXT})
+    assert (r.status_code, r.json()) == (500, {"detail": "internal error (a bug; the server log has the traceback)"})
+    assert r.headers["content-security-policy"].startswith("default-src 'self'")
+    assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_turn_gives_the_oldest_request_a_batch_and_the_rest_to_the_fewest_left(model):
+    from framing.web.analyzer import Analyzer, _Job
+
+    def job(text):
+        doc = prepare_document(text)
+        return _Job(doc, sorted(range(len(doc.sentences)), key=doc.sentence_length))
+
+    analyzer = Analyzer(model, turn_sentences=4, batch_size=2)
+    big, small = job("One. Two. Three. Four. Five. Six."), [job(f"Small {i}.") for i in range(3)]
+    turn = analyzer._take([big, *small])  # arrival order: the big one first
+    assert [(j is big, len(ks)) for j, ks in turn] == [(True, 2), (False, 1), (False, 1)]
+    turn = analyzer._take([big, small[2]])  # a stream of small requests never starves the oldest
+    assert [(j is big, len(ks)) for j, ks in turn] == [(True, 3), (False, 1)]
+    assert big.taken == 5 and big.left == 1
+    tight = Analyzer(model, turn_sentences=2, batch_size=2)  # a turn of one batch: the oldest gets half of it
+    big, one = job("One. Two. Three. Four."), job("Small.")
+    assert [(j is big, len(ks)) for j, ks in tight._take([big, one])] == [(True, 1), (False, 1)]

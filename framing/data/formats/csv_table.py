@@ -18,8 +18,24 @@ def _sniff(path: Path) -> type[csv.Dialect]:
     try:
         delimiter = csv.Sniffer().sniff(head, delimiters=",;\t").delimiter
     except csv.Error:
-        return csv.excel
-    return type("Sniffed", (csv.excel,), {"delimiter": delimiter})
+        delimiter = ","
+    # strict: a quote that is never closed is an error, instead of a field that swallows the rows after it
+    return type("Sniffed", (csv.excel,), {"delimiter": delimiter, "strict": True})
+
+
+def _rows(reader: csv.DictReader, path: Path):
+    """``(line, row)`` for each row, ``line`` where the row starts; a broken quote raises, naming that line."""
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            raise AnnotationFormatError(f"{path}:{start}: a quoted field that starts on this line is not closed "
+                                        f"properly (csv: {e}); close the quote, and write a quote inside a quoted "
+                                        'text as two ("")') from None
+        yield start, row
 
 
 def read_csv(path: Path) -> Imported:
@@ -33,8 +49,12 @@ def read_csv(path: Path) -> Imported:
         if "text" not in columns:
             raise AnnotationFormatError(f"{path}:1: no 'text' column (columns: {', '.join(columns) or 'none'})")
         label_columns = [c for c in columns if c not in ("text", "id", "labels")]
-        for row in reader:
-            where = f"{path}:{reader.line_num}"
+        for line, row in _rows(reader, path):
+            where = f"{path}:{line}"
+            if None in row or None in row.values():  # DictReader's marks of extra and missing fields
+                problems.append(Problem(where, f"{'more' if None in row else 'fewer'} fields than the header's "
+                                        f"{len(columns)}"))
+                continue
             text = row["text"] or ""
             labels: dict[str, int] = {}
             if "labels" in columns:
@@ -49,7 +69,7 @@ def read_csv(path: Path) -> Imported:
                     bad = True
                 labels[c] = int(value in _TRUE)
             if not bad:
-                docs.append(AnnotatedDocument(row.get("id") or str(reader.line_num), text, where,
+                docs.append(AnnotatedDocument(row.get("id") or str(line), text, where,
                                               units=[UnitLabels(0, len(text), labels)], has_spans=False))
     return Imported(str(path), "csv", docs, problems, [path])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from framing.atomic import atomic_file
 from framing.data.annotated import AnnotatedDocument, Imported, Problem, SpanAnnotation, UnitLabels, _json_objects
 
 
@@ -78,7 +79,7 @@ def write_jsonl(documents: list[AnnotatedDocument], path: str | Path) -> None:
         >>> [(d.doc_id, d.spans[0][:3]) for d in read_jsonl(p).documents]
         [('a', (3, 7, 'DROP'))]
     """
-    with open(path, "w", encoding="utf-8") as f:
+    with atomic_file(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
         for d in documents:
             rec: dict = {"id": d.doc_id, "text": d.text}
             if d.has_spans:

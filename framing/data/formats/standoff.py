@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from framing.data.annotated import AnnotatedDocument, AnnotationFormatError, Imported, Problem, SpanAnnotation
-from framing.data.shared_corpora import read_text
+from framing.guards import text_problem
 
 
 def _standoff_paths(spec: str) -> tuple[Path, Path]:
@@ -23,20 +23,29 @@ def read_standoff(spec: str) -> Imported:
         raise AnnotationFormatError(f"{folder}: not a folder of texts (write TEXTS_DIR,LABELS.tsv)")
     problems: list[Problem] = []
     docs: dict[str, AnnotatedDocument] = {}
+    unreadable = set()
     for p in sorted(folder.glob("*.txt")):
         doc_id = p.stem.removeprefix("article") if p.stem.startswith("article") else p.stem
-        docs[doc_id] = AnnotatedDocument(doc_id, read_text(p), str(p))
-    with open(labels_file, encoding="utf-8") as f:
+        data = p.read_bytes()  # decoded whole: no newline translation, the BOM kept (PTC's offsets count it)
+        problem = text_problem(data)
+        if problem is not None:
+            problems.append(Problem(str(p), problem))
+            unreadable.add(doc_id)
+            continue
+        docs[doc_id] = AnnotatedDocument(doc_id, data.decode("utf-8"), str(p))
+    with open(labels_file, encoding="utf-8-sig") as f:  # read_annotations has checked that it is UTF-8
         for lineno, line in enumerate(f, 1):
+            where = f"{labels_file}:{lineno}"
             if not line.strip():
                 continue
-            where = f"{labels_file}:{lineno}"
             parts = line.rstrip("\r\n").split("\t")
             if len(parts) != 4:
                 problems.append(Problem(where, f"expected 4 tab-separated fields (doc_id, label, start, end), "
                                         f"got {len(parts)}"))
                 continue
             doc_id, label, start, end = parts
+            if doc_id in unreadable:  # its text file is reported already
+                continue
             if doc_id not in docs:
                 problems.append(Problem(where, f"document {doc_id!r} has labels but no article{doc_id}.txt or "
                                         f"{doc_id}.txt in {folder}"))

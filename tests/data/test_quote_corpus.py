@@ -7,7 +7,8 @@ import pytest
 from framing.data.quote_corpus import QuoteCorpusError, load_documents, load_quote_corpus
 from framing.data.shared_corpora import sha256_text
 
-CORPUS = Path(__file__).resolve().parent.parent / "data" / "quotes" / "quotes.jsonl"
+ROOT = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file())
+CORPUS = ROOT / "data" / "quotes" / "quotes.jsonl"
 
 
 def corpus_rows():

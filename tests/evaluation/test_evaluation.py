@@ -93,7 +93,7 @@ def test_ptc_layout_is_read_and_checked(tmp_path):
     labels = tmp_path / "labels.tsv"
     labels.write_text("7\tName_Calling,Labeling\t4\t16\n7\tRepetition\t4\t10\n", encoding="utf-8")
     (doc,) = load_gold(f"ptc:{tmp_path}/articles,{labels}", DEFAULT_LABELSET).documents
-    assert doc.spans == [(4, 16, "NAME_CALLING")]  # Repetition is not a model label
+    assert [s[:3] for s in doc.spans] == [(4, 16, "NAME_CALLING")]  # Repetition is not a model label
     assert doc.propaganda == [(4, 16), (4, 10)]  # but counts for span identification
     labels.write_text("7\tDoubt\t4\t99\n", encoding="utf-8")
     with pytest.raises(GoldDataError) as e:
@@ -161,7 +161,8 @@ def test_update_model_writes_card(tiny_model_dir, tmp_path):
                  "--update-model"]) == 0
     card = (model_dir / "README.md").read_text()
     assert "## Latest evaluation" in card and "NAME_CALLING span F1" in card
-    assert json.loads((model_dir / "config.json").read_text())["evaluation"]["headline"]
+    assert json.loads((model_dir / "record.json").read_text())["evaluation"]["headline"]
+    assert "evaluation" not in json.loads((model_dir / "config.json").read_text())
 
 
 def test_bootstrap_interval_contains_value():

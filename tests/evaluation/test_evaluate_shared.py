@@ -15,9 +15,9 @@ def test_real_formats_load(shared_data):
                      DEFAULT_LABELSET)
     assert len(gold.documents) == 446
     doc = gold.documents[0]
-    assert all(doc.text[s:e].strip() for s, e, _ in doc.spans)
+    assert all(doc.text[s:e].strip() for s, e, *_ in doc.spans)
     mbic = load_gold(f"mbic:{shared_data}/mbic/final_labels_MBIC.csv", DEFAULT_LABELSET)
-    assert {d.sentence_labels[0]["BIASED"] for d in mbic.documents} == {0, 1}
+    assert {d.units[0].labels["BIASED"] for d in mbic.documents} == {0, 1}
 
 
 def test_evaluate_default_model_on_samples(shared_data, tmp_path, capsys):

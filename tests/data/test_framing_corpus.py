@@ -9,7 +9,8 @@ import pytest
 from framing.cli.main import main
 from framing.data.framing_corpus import FramingCorpusError, load_framing_corpus
 
-FOLDER = Path(__file__).resolve().parent.parent / "data" / "framing"
+ROOT = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file())
+FOLDER = ROOT / "data" / "framing"
 
 
 @pytest.fixture(scope="module")

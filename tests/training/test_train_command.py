@@ -48,7 +48,9 @@ def test_train_writes_a_model_folder_that_loads_and_predicts(tmp_path, tiny_mode
     opts = options(tmp_path, tiny_model_dir, epochs=2)
     out = train_model(opts, log=lambda line: None)
     assert sorted(p.name for p in out.iterdir()) == ["README.md", "config.json", "labels.json", "model.safetensors",
-                                                     "seen_documents.json"]
+                                                     "record.json", "seen_documents.json"]
+    # config.json holds what predicting needs; the records are in record.json
+    assert set(json.loads((out / "config.json").read_text())).isdisjoint({"training", "metrics", "evaluation"})
     assert not opts.checkpoint_dir.exists()
     model = FramingModel.from_pretrained(out)
     assert model.config.labelset.span_labels == ("HEDGE",)
@@ -58,9 +60,9 @@ def test_train_writes_a_model_folder_that_loads_and_predicts(tmp_path, tiny_mode
     card = (out / "README.md").read_text()
     assert "| HEDGE | span | Words that distance the writer" in card
     assert "## Dev metrics" in card and '"epochs_run": 2' in card and '"HEDGE": ' in card
-    assert model.config.training["data"]["train"]["documents"] == 24
-    assert set(model.config.metrics["spans"]) == {"HEDGE"}
-    assert set(model.config.metrics["sentence_labels"]) == {"UNVERIFIED"}
+    assert model.record.training["data"]["train"]["documents"] == 24
+    assert set(model.record.metrics["spans"]) == {"HEDGE"}
+    assert set(model.record.metrics["sentence_labels"]) == {"UNVERIFIED"}
     # the tiny base's own training documents stay listed as seen; ours are added
     seen = json.loads((out / "seen_documents.json").read_text())["train"]
     from framing.data.gold import fingerprint
@@ -126,12 +128,12 @@ def test_a_run_stopped_before_its_first_checkpoint_starts_again(tmp_path, tiny_m
 def test_early_stopping_keeps_the_best_epoch(tmp_path, tiny_model_dir):
     opts = options(tmp_path, tiny_model_dir, epochs=8, patience=1, lr=0.5)  # a wild learning rate stops early
     out = train_model(opts, log=lambda line: None)
-    training = FramingModel.from_pretrained(out).config.training
+    training = FramingModel.from_pretrained(out).record.training
     history = training["history"]
     best = max(h["dev_f1"] for h in history)
     assert training["epochs_run"] < 8
     assert history[training["best_epoch"] - 1]["dev_f1"] == best
-    assert FramingModel.from_pretrained(out).config.metrics["dev_f1"] == pytest.approx(best, abs=1e-4)
+    assert FramingModel.from_pretrained(out).record.metrics["dev_f1"] == pytest.approx(best, abs=1e-4)
 
 
 def test_jsonl_and_quote_label_without_base(tmp_path):
@@ -166,7 +168,7 @@ def test_end_to_end_new_labels_on_the_real_encoder(tmp_path, capsys):
     assert code == 0, err
     assert "epoch 1: loss " in err and ", dev F1 " in err
     model = FramingModel.from_pretrained(out)
-    training = model.config.training
+    training = model.record.training
     # 48 sentences: 6 steps an epoch, at most 36 (about 0.5 s each on 2 idle cores; slower on a shared machine)
     assert training["epochs_run"] <= 6 and training["train_minutes"] < 10, training
 
@@ -210,7 +212,8 @@ def test_the_readme_example_files_validate_cleanly():
     from framing.data.validation import validate
     from framing.labels import LabelSet
 
-    examples = Path(__file__).resolve().parent.parent / "data" / "examples"
+    root = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file())
+    examples = root / "data" / "examples"
     labelset = LabelSet.load(examples / "hedge-labels.yaml")
     train = read_annotations(str(examples / "hedge-train.json"))
     dev = read_annotations(str(examples / "hedge-dev.json"))

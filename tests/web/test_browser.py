@@ -19,7 +19,7 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file())
 ARTIFACTS = Path(os.environ.get("FRAMING_TEST_ARTIFACTS", ROOT / "test-artifacts"))
 PARAGRAPH = ('That month, the Russian "peacekeepers" left the region. After the army withdrew, the so-called '
              '"liberators" looted the town, and talks would resume in May.')

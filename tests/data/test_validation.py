@@ -40,7 +40,7 @@ def test_every_problem_is_reported_with_file_line_and_reason(tmp_path):
     ])
     report = validate(LABELS, read_annotations(train), read_annotations(dev), min_examples=2)
     assert [str(p) for p in report.problems] == [
-        f"{train}:8: error: not valid JSON (Expecting property name enclosed in double quotes)",
+        f"{train}:8: error: not valid JSON (Expecting property name enclosed in double quotes at column 2)",
         f"{train}:2: error: span 3-12 'allegedly': unknown span label 'HEDGES' (did you mean 'HEDGE'?)",
         f"{train}:2: error: span 3-12 'allegedly': 'UNVERIFIED' is a sentence label, not a span label",
         f"{train}:3: error: span 2-40 is out of range (the text has 6 characters)",
