@@ -11,14 +11,15 @@ Runs, in one invocation, on the same AllSides articles (../shared/data), each si
 (b) the same in forced fp32 (`FRAMING_PRECISION=fp32`);
 (c) the naive baseline: a `transformers` token-classification pipeline called once per sentence, on the
     same weights in fp32 (the default model's folded encoder and its tag head as a
-    `BertForTokenClassification`; it has no casing embedding, sentence head or quote head, so it does
-    less work than (a)).
+    `BertForTokenClassification`, or its sentence head in that place when the model tags no labels; it has
+    no casing embedding or quote head and one head only, so it does less work than (a)).
 
     python bench/score_throughput.py [--articles 200] [--rounds 2]
 
-With ``--rounds 2`` (the default) (a) and (b) run twice, alternating, and each side's best round counts
-(on a shared machine the best round is the one least disturbed). It prints sentences/s and peak RSS for
-each side and the ratios (a)/(c) and (a)/(b). Every side uses 2 torch threads.
+With ``--rounds 2`` (the default) every side runs twice, alternating (the order of (a), (b), (c) reversed every
+other round), and each side's best round counts (on a shared machine the best round is the one least
+disturbed). It prints sentences/s and peak RSS for each side, the load average around each run, and the
+ratios (a)/(c) and (a)/(b). Every side uses 2 torch threads.
 """
 
 from __future__ import annotations
@@ -84,8 +85,10 @@ def naive_pipeline():
     from framing.nn.base_model import base_model_dir
 
     hf_logging.set_verbosity_error()
-    model = FramingModel.from_pretrained(precision="fp32")
-    tagger = model.network.tagger
+    model = FramingModel.from_pretrained(runtime="torch", precision="fp32")
+    # a model without tagged labels (the shipped news model) has an empty tagger; its sentence head stands in as the
+    # per-token classifier: the same encoder pass per sentence, one small linear layer, as with a real tag head
+    tagger = model.network.tagger if model.network.tagger.out_features else model.network.sentence_head
     config = BertConfig.from_pretrained(base_model_dir(), num_labels=tagger.out_features)
     bert = BertForTokenClassification(config).eval()
     state = hf_state(model.network.encoder)
@@ -97,18 +100,18 @@ def naive_pipeline():
     return pipeline("token-classification", model=bert, tokenizer=tokenizer, device="cpu")
 
 
-def side(kind: str, corpus: str, precision: str) -> dict:
+def side(kind: str, corpus: str, precision: str, threads: int = THREADS) -> dict:
     """Run one side in this process and return its time, sentence count and peak RSS."""
     import torch
 
     from framing.pipeline.segment import split_sentences
 
-    torch.set_num_threads(THREADS)
+    torch.set_num_threads(threads)
     rows = [json.loads(line) for line in Path(corpus).read_text(encoding="utf-8").splitlines()]
     if kind == "naive":
         sentences = [r["text"][s:e] for r in rows for s, e in split_sentences(r["text"])]
         pipe = naive_pipeline()
-        torch.set_num_threads(THREADS)
+        torch.set_num_threads(threads)
         pipe(sentences[0])  # first call pays for lazy set-up, as in any long-running script
         start = time.perf_counter()
         for sentence in sentences:
@@ -122,11 +125,13 @@ def side(kind: str, corpus: str, precision: str) -> dict:
             state = score_corpus([corpus], Path(tmp) / "out", threads=THREADS, stream=quiet, precision=precision)
             seconds, n, mode = time.perf_counter() - start, state["sentences"], state["precision"]
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"kind": kind, "precision": mode, "seconds": seconds, "sentences": n, "rss_mb": rss_mb}
+    return {"kind": kind, "precision": mode, "runtime": "transformers" if kind == "naive" else state["runtime"],
+            "seconds": seconds, "sentences": n, "rss_mb": rss_mb}
 
 
-def run_side(kind: str, corpus: Path, precision: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--side", kind, "--corpus", str(corpus), "--precision", precision],
+def run_side(kind: str, corpus: Path, precision: str, threads: int = THREADS) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--side", kind, "--corpus", str(corpus), "--precision", precision,
+                          "--threads", str(threads)],
                          capture_output=True, text=True)
     if out.returncode:
         raise SystemExit(f"{kind} side failed:\n{out.stderr}")
@@ -137,12 +142,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=200, help="AllSides articles to score (default 200)")
     ap.add_argument("--rounds", type=int, default=2, help="rounds of (a) and (b), alternating (default 2)")
+    ap.add_argument("--naive-threads", type=int, default=THREADS,
+                    help=f"torch threads of the naive pipeline (default {THREADS}, as every side; on a busy machine "
+                         "2 threads per one-sentence call wait on each other: 1 is the fairer baseline there)")
+    ap.add_argument("--threads", type=int, default=THREADS, help=argparse.SUPPRESS)
     ap.add_argument("--side", choices=["ours", "naive"], help=argparse.SUPPRESS)
     ap.add_argument("--corpus", help=argparse.SUPPRESS)
     ap.add_argument("--precision", default="auto", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.side:
-        print(json.dumps(side(args.side, args.corpus, args.precision)))
+        print(json.dumps(side(args.side, args.corpus, args.precision, args.threads)))
         return
     import torch
 
@@ -156,15 +165,17 @@ def main() -> None:
         print(f"machine: {os.cpu_count()} cores, torch {torch.__version__}, {THREADS} threads; CPU flags: "
               f"{' '.join(flags)}; {len(rows)} AllSides articles; load average at the start "
               f"{os.getloadavg()[0]:.1f}", flush=True)
-        runs: dict[str, list[dict]] = {"auto": [], "fp32": []}
+        runs: dict[str, list[dict]] = {"auto": [], "fp32": [], "naive": []}
         for r in range(args.rounds):
-            for mode in ("auto", "fp32") if r % 2 == 0 else ("fp32", "auto"):
-                result = run_side("ours", corpus, mode)
+            for mode in ("auto", "fp32", "naive") if r % 2 == 0 else ("naive", "fp32", "auto"):
+                before = os.getloadavg()[0]
+                result = (run_side("naive", corpus, "fp32", args.naive_threads) if mode == "naive"
+                          else run_side("ours", corpus, mode))
                 runs[mode].append(result)
-                print(f"round {r + 1}: framing score, {mode} ({result['precision']}): {result['seconds']:.1f} s, "
-                      f"{result['sentences'] / result['seconds']:.1f} sentences/s, peak RSS {result['rss_mb']:.0f} MB",
-                      flush=True)
-        naive = run_side("naive", corpus, "fp32")
+                name = "naive pipeline" if mode == "naive" else f"framing score, {mode}"
+                print(f"round {r + 1}: {name} ({result['runtime']}, {result['precision']}): {result['seconds']:.1f} s, "
+                      f"{result['sentences'] / result['seconds']:.1f} sentences/s, peak RSS {result['rss_mb']:.0f} MB; "
+                      f"load average {before:.1f} before, {os.getloadavg()[0]:.1f} after", flush=True)
     rate = {m: max(r["sentences"] / r["seconds"] for r in results) for m, results in runs.items()}
     words = sum(len(r["text"].split()) for r in rows)
     print(f"{runs['auto'][0]['sentences']:,} sentences ({words / runs['auto'][0]['sentences']:.1f} words each)")
@@ -172,9 +183,10 @@ def main() -> None:
           f"peak RSS {max(r['rss_mb'] for r in runs['auto']):.0f} MB")
     print(f"framing score, fp32: {rate['fp32']:.1f} sentences/s (best round), "
           f"peak RSS {max(r['rss_mb'] for r in runs['fp32']):.0f} MB")
-    print(f"naive transformers pipeline, one sentence per call: {naive['seconds']:.1f} s, "
-          f"{naive['sentences'] / naive['seconds']:.1f} sentences/s, peak RSS {naive['rss_mb']:.0f} MB")
-    print(f"ratio default/naive: {rate['auto'] / (naive['sentences'] / naive['seconds']):.2f}x (target 5x); "
+    print(f"naive transformers pipeline, one sentence per call, {args.naive_threads} torch threads: "
+          f"{rate['naive']:.1f} sentences/s (best round), "
+          f"peak RSS {max(r['rss_mb'] for r in runs['naive']):.0f} MB")
+    print(f"ratio default/naive: {rate['auto'] / rate['naive']:.2f}x (target 5x); "
           f"default/fp32: {rate['auto'] / rate['fp32']:.2f}x (target 2x); load average at the end "
           f"{os.getloadavg()[0]:.1f} (above {os.cpu_count()}: others shared the cores)")
 

@@ -13,29 +13,32 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
-from safetensors.torch import load_file, save_file
 
+from framing import runtime as runtimes
 from framing.atomic import atomic_file, atomic_write
 from framing.config import FramingConfig
 from framing.errors import ModelFolderError, UsageError
 from framing.model_files import CARD_NAME, CONFIG_NAME, LABELS_NAME, SEEN_NAME, WEIGHTS_NAME, default_model_dir
 from framing.nn import precision as precision_modes
 from framing.nn.base_model import BASE_MODEL_NAME, base_model_dir
-from framing.nn.bert import BertEncoder
-from framing.nn.network import FramingNetwork
-from framing.nn.torch_context import no_init, torch_threads
 from framing.pipeline.decode import unit_scores
-from framing.pipeline.encode import encode, load_tokenizer, quote_positions
+from framing.pipeline.encode import encode_arrays, load_tokenizer
 from framing.pipeline.prepared import PreparedDocument, prepare_document
 from framing.pipeline.quotes import Quote
 from framing.pipeline.results import DocumentResult
 from framing.pipeline.scores import DocumentScores, SentenceScores, decode_document
 from framing.record import ModelRecord, read_seen
+
+if TYPE_CHECKING:
+    import torch
+
+    from framing.nn.network import FramingNetwork
+    from framing.nn.onnx_runtime import OnnxEngine
 
 SENSITIVITY_STEP = 0.25  # threshold shift per unit of sensitivity
 
@@ -45,9 +48,11 @@ SENSITIVITY_STEP = 0.25  # threshold shift per unit of sensitivity
 class FramingModel:
     """A framing model: the base encoder with LoRA adapters, a casing embedding and three heads."""
 
-    def __init__(self, network: FramingNetwork, tokenizer, config: FramingConfig,
-                 frozen_state: dict[str, torch.Tensor] | None = None) -> None:
-        self.network = network
+    def __init__(self, network: FramingNetwork | None, tokenizer, config: FramingConfig,
+                 frozen_state: dict[str, torch.Tensor] | None = None, onnx: OnnxEngine | None = None) -> None:
+        self.network = network  # None on the onnx runtime, which runs ``onnx`` instead
+        self.onnx = onnx
+        self.runtime = "onnx" if onnx is not None else "torch"  # see framing.runtime
         self.precision = "fp32"  # set by from_pretrained (framing.nn.precision)
         self.tokenizer = tokenizer
         self.config = config
@@ -68,6 +73,8 @@ class FramingModel:
         from peft import LoraConfig, get_peft_model  # training only: slow imports
         from transformers import BertConfig, BertModel
         from transformers.utils import logging as hf_logging
+
+        from framing.nn.network import FramingNetwork
 
         config = config or FramingConfig()
         folder = base_model_dir()
@@ -93,7 +100,8 @@ class FramingModel:
 
     @classmethod
     def from_pretrained(cls, path: str | os.PathLike | None = None, for_training: bool = False,
-                        quantize: bool = False, precision: str | None = None) -> FramingModel:
+                        quantize: bool = False, precision: str | None = None, runtime: str | None = None,
+                        one_shot: bool = False) -> FramingModel:
         """Load a saved model; with no ``path``, the shipped default model.
 
         For inference (the default) the LoRA adapters are folded into the encoder's weights and
@@ -106,6 +114,12 @@ class FramingModel:
         ``model.precision``. ``int8`` (dynamic quantisation; ``quantize=True`` is the same) is for
         experiments: up to 2.3 dev-F1 points lower for the default model (its model card), so
         ``auto`` never picks it. ``save_pretrained`` always writes the original weights.
+
+        ``runtime`` (``torch``, ``onnx`` or ``auto``; default ``$FRAMING_RUNTIME``, else ``auto``) and
+        ``one_shot`` (a command that scores one document and exits, ``framing check``) choose where
+        the network runs (:mod:`framing.runtime`): ``onnx`` runs the fp32 graph of
+        :mod:`framing.nn.onnx_runtime` (built once into a local cache), with no torch import at all.
+        The runtime in use is ``model.runtime``.
 
         Example:
             >>> FramingModel.from_pretrained().config.labelset.span_labels[0]  # doctest: +SKIP
@@ -120,8 +134,23 @@ class FramingModel:
             raise UsageError(f"quantize=True is precision='int8'; it cannot be combined with precision={precision!r}")
         if for_training and precision not in (None, "auto", "fp32"):
             raise UsageError(f"precision={precision!r} is for inference; training runs in fp32 (drop precision)")
-        mode = "fp32" if for_training else "int8" if quantize else precision_modes.resolve(precision)
+        if for_training or quantize:
+            place, mode = runtimes.resolve("torch" if runtime is None else runtime, "fp32" if for_training else "int8")
+        else:
+            place, mode = runtimes.resolve(runtime, precision, one_shot=one_shot)
         config = FramingConfig.load(folder / CONFIG_NAME)
+        if place == "onnx":
+            from framing.nn.onnx_runtime import load_engine
+
+            # None (with a note why) where the graph cannot be had; built from the torch network where missing
+            engine = load_engine(folder, config, lambda: cls.torch_network(folder))
+            if engine is not None:
+                model = cls(None, load_tokenizer(base_model_dir(), config.max_length), config, onnx=engine)
+                model.seen = read_seen(folder)
+                model.record = ModelRecord.load(folder)
+                return model
+        from safetensors.torch import load_file
+
         weights = folder / WEIGHTS_NAME
         try:
             state = load_file(weights)
@@ -157,44 +186,23 @@ class FramingModel:
 
     @classmethod
     def _folded(cls, config: FramingConfig, state: dict[str, torch.Tensor], source: Path) -> FramingModel:
-        folder = base_model_dir()
-        if config.encoder_config is None:
-            bert = load_file(folder / WEIGHTS_NAME)  # the base encoder's folder uses the same names
-            encoder_config = json.loads((folder / CONFIG_NAME).read_text(encoding="utf-8"))
-        else:
-            bert, encoder_config = {}, config.encoder_config
-        heads, lora = {}, {}
-        for key, value in state.items():
-            if not key.startswith("encoder."):
-                heads[key] = value
-                continue
-            name = key.removeprefix("encoder.").replace("base_model.model.", "").replace(".base_layer.", ".")
-            if ".lora_A." in name or ".lora_B." in name:
-                lora[name] = value
-            else:
-                bert[name] = value
-        scale = config.lora_alpha / config.lora_rank
-        for name, a in lora.items():  # W + (alpha / r) B A, after any saved base weights are in place
-            if ".lora_A." in name:
-                module = name.split(".lora_A.")[0]
-                b = lora[name.replace("lora_A", "lora_B")]
-                bert[module + ".weight"] = bert[module + ".weight"] + scale * (b @ a)
-        with no_init():  # no random initialisation of weights that are replaced at once
-            encoder = BertEncoder(encoder_config)
-        try:
-            encoder.load_bert_state(bert, assign=True)
-        except (KeyError, RuntimeError) as e:
-            raise ModelFolderError(f"{source}: encoder weights do not fit the config ({e})") from None
-        labels = config.labelset
-        network = FramingNetwork(encoder, len(labels.tagged_labels), len(labels.sentence_labels),
-                                 len(config.quote_classes))
-        missing, unexpected = network.load_state_dict(heads, strict=False)
-        missing = [k for k in missing if not k.startswith("encoder.")]
-        if missing or unexpected:
-            raise ModelFolderError(f"{source}: weights do not fit the config (missing {missing[:3]}, "
-                             f"unexpected {list(unexpected)[:3]})")
-        network.eval()
-        return cls(network, load_tokenizer(folder, config.max_length), config, frozen_state=state)
+        from framing.nn.torch_runtime import folded_network
+
+        network = folded_network(config, state, source)
+        return cls(network, load_tokenizer(base_model_dir(), config.max_length), config, frozen_state=state)
+
+    @classmethod
+    def torch_network(cls, folder: Path) -> FramingNetwork:
+        """The fp32 torch network of the model in ``folder`` (what the onnx runtime's graph is traced from)."""
+        return cls.from_pretrained(folder, runtime="torch", precision="fp32").network
+
+    def _one_thread_each(self):
+        """Worker threads of :meth:`score_sentences` each run on one thread (torch's; an ONNX session keeps its own)."""
+        if self.network is None:
+            return nullcontext()
+        from framing.nn.torch_context import torch_threads
+
+        return torch_threads(1)
 
     def _saved_keys(self) -> set[str]:
         return {n for n, p in self.network.named_parameters() if p.requires_grad}
@@ -202,8 +210,13 @@ class FramingModel:
     def save_pretrained(self, directory: str | os.PathLike, card: str | None = None) -> None:
         """Write config, label set, the trained weights (LoRA, casing, heads), the record (if any), the
         documents seen and the model card (rendered from config and record unless ``card`` is given)."""
+        from safetensors.torch import save_file
+
         from framing.model_card import render_card
 
+        if self.network is None:
+            raise UsageError("a model loaded on the onnx runtime cannot be saved; load it on torch "
+                             "(runtime='torch', or FRAMING_RUNTIME=torch)")
         folder = Path(directory)
         folder.mkdir(parents=True, exist_ok=True)
         if self._frozen_state is not None:
@@ -315,8 +328,9 @@ class FramingModel:
         if batch_size < 1 or workers < 1:
             raise UsageError(f"batch_size and workers must be at least 1, got {batch_size} and {workers}")
         order = sorted(range(len(items)), key=lambda i: items[i][0].sentence_length(items[i][1]))
-        self.network.eval()
-        self._merge()
+        if self.network is not None:
+            self.network.eval()
+            self._merge()
         chunks = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
 
         def run(chunk: list[int]) -> list[SentenceScores]:
@@ -326,7 +340,7 @@ class FramingModel:
         done = 0
         with ExitStack() as stack:
             if workers > 1 and len(chunks) > 1:
-                stack.enter_context(torch_threads(1))
+                stack.enter_context(self._one_thread_each())
                 parts = stack.enter_context(ThreadPoolExecutor(workers)).map(run, chunks)
             else:
                 parts = map(run, chunks)
@@ -342,17 +356,17 @@ class FramingModel:
         cfg, labels = self.config, self.config.labelset
         bounds = [doc.sentences[k] for doc, k in zip(docs, indices)]
         texts = [doc.text[s:e] for doc, (s, e) in zip(docs, bounds)]
-        batch = encode(self.tokenizer, texts)
+        batch = encode_arrays(self.tokenizer, texts)
         quotes = [(row, q) for row, (doc, k) in enumerate(zip(docs, indices)) for q in doc.quotes[k]]
         n_classes = len(cfg.quote_classes)
-        with torch.inference_mode():
-            hidden, tags, sent = self.network.run(batch)
-            probs = torch.softmax(tags, dim=-1).numpy()
-            sentence = torch.sigmoid(sent).numpy()
-            quote_probs = np.zeros((0, n_classes))
-            if quotes and labels.quote_label:
-                logits = self.network.quote_logits(hidden, quote_positions(batch, quotes))
-                quote_probs = torch.softmax(logits, -1).numpy()
+        if not labels.quote_label:
+            quotes = []
+        if self.onnx is not None:
+            probs, sentence, quote_probs = self.onnx.probabilities(batch, quotes, n_classes)
+        else:
+            from framing.nn.torch_runtime import probabilities
+
+            probs, sentence, quote_probs = probabilities(self.network, batch, quotes, n_classes)
         out = []
         for row, ((start, end), text) in enumerate(zip(bounds, texts)):
             units, inside, begins = unit_scores(probs[row], batch.offsets[row], batch.word_ids[row], text)

@@ -8,6 +8,15 @@ import pytest  # noqa: E402
 from framing.data.shared_corpora import DataMissingError, data_root  # noqa: E402
 
 
+@pytest.fixture(scope="session", autouse=True)
+def graph_cache(tmp_path_factory):
+    """The onnx runtime's graph cache (framing.nn.onnx_runtime) in a folder of this run, never the user's ~/.cache;
+    set in os.environ, so that the commands tests start see it too."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 @pytest.fixture
 def shared_data():
     """The shared corpora; tests that need them are skipped, with the reason, where they are absent."""

@@ -74,9 +74,9 @@ def score_corpus(inputs: list[str], out: str | os.PathLike, model_dir: str | Non
 
     from framing.config import FramingConfig
     from framing.modeling import FramingModel, default_model_dir
-    from framing.nn.precision import resolve
+    from framing.runtime import resolve
 
-    mode = resolve(precision)
+    place, mode = resolve(None, precision)  # (runtime, precision): framing.runtime
     folder = Path(model_dir) if model_dir else default_model_dir()
     # the model folder is checked before anything is written: a damaged one is a one-line error
     model = FramingModel.from_pretrained(folder, precision=mode) if engine != "ray" else None
@@ -89,6 +89,7 @@ def score_corpus(inputs: list[str], out: str | os.PathLike, model_dir: str | Non
     with run_lock(out) as out:
         new_run = not (out / RUN_FILE).is_file()
         state = open_run(out, fingerprint, mode)
+        state["runtime"] = model.runtime if model is not None else place  # recorded in run.json like the precision
         if state.get("complete"):
             return _already_complete(out, state, fmt)
         try:

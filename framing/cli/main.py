@@ -21,11 +21,11 @@ import os
 import sys
 import traceback
 
-from framing.cli import check, evaluate, report, score, serve, suggest, train
+from framing.cli import check, evaluate, prepare, report, score, serve, suggest, train
 from framing.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PIPE_CLOSED, FramingError
 
 # in the order `framing --help` lists them
-COMMANDS = {module.NAME: module for module in (check, evaluate, score, report, train, suggest, serve)}
+COMMANDS = {module.NAME: module for module in (check, evaluate, score, report, train, suggest, serve, prepare)}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -342,7 +342,7 @@ def run_evaluation(model_dir: str | None, specs: Sequence[str], out: str | Path,
         log(f"framing: scoring {g.spec}: {len(g.documents)} documents ({g.excluded} seen in training, left out)")
     metrics = {"model": {"path": str(folder), "sha256": model_sha256(folder),
                          "labels": model.config.labelset.to_dict(), "precision": model.precision,
-                         "int8": model.precision == "int8"},
+                         "runtime": model.runtime, "int8": model.precision == "int8"},
                "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                "framing_version": __version__,
                "data": [{"spec": g.spec, "format": g.format, "files": g.file_hashes, "documents": len(g.documents),
@@ -352,7 +352,7 @@ def run_evaluation(model_dir: str | None, specs: Sequence[str], out: str | Path,
     if update_model:
         from framing.model_card import update_folder
 
-        evaluation = {"created": metrics["created"], "precision": model.precision, "data": metrics["data"],
-                      "headline": headline(metrics)}
+        evaluation = {"created": metrics["created"], "precision": model.precision, "runtime": model.runtime,
+                      "data": metrics["data"], "headline": headline(metrics)}
         update_folder(folder, lambda record: setattr(record, "evaluation", evaluation))  # the weights stay as they are
     return metrics

@@ -50,14 +50,22 @@ class FramingNetwork(nn.Module):
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, casing_ids: torch.Tensor):
         """Return hidden states (B, T, H), tag logits (B, T, L, 3) and sentence logits (B, S)."""
+        hidden = self.hidden_states(input_ids, attention_mask, casing_ids)
+        return hidden, self.tag_logits(hidden), self.sentence_logits(hidden, attention_mask)
+
+    def hidden_states(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, casing_ids: torch.Tensor):
+        """The encoder's output (B, T, H), zero at padded positions."""
         embeds = self.word_embeddings()(input_ids) + self.casing_embeddings(casing_ids)
-        hidden = self.encoder(inputs_embeds=embeds, attention_mask=attention_mask).last_hidden_state
+        return self.encoder(inputs_embeds=embeds, attention_mask=attention_mask).last_hidden_state
+
+    def tag_logits(self, hidden: torch.Tensor) -> torch.Tensor:
         b, t, _ = hidden.shape
-        dropped = self.dropout(hidden)
-        tags = self.tagger(dropped).view(b, t, self.n_tag_labels, 3)
+        return self.tagger(self.dropout(hidden)).view(b, t, self.n_tag_labels, 3)
+
+    def sentence_logits(self, hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-        return hidden, tags, self.sentence_head(self.dropout(pooled))
+        return self.sentence_head(self.dropout(pooled))
 
     def run(self, batch: Batch):
         return self(batch.input_ids, batch.attention_mask, batch.casing_ids)
@@ -65,7 +73,7 @@ class FramingNetwork(nn.Module):
     def quote_logits(self, hidden: torch.Tensor, pos: QuotePositions) -> torch.Tensor:
         """Logits (n_quotes, n_quote_classes) for the quotes located by ``pos``."""
         h = hidden[pos.rows]  # (Q, T, H)
-        idx = torch.arange(len(pos.rows))
+        idx = torch.arange(pos.rows.shape[0])  # a shape, not len(): traced into the ONNX graph as a size
         opening, closing = h[idx, pos.open_tokens], h[idx, pos.close_tokens]
         weights = pos.inner_mask.to(h.dtype).unsqueeze(-1)
         inner = (h * weights).sum(1) / weights.sum(1).clamp(min=1.0)

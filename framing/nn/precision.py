@@ -6,11 +6,11 @@ linear layers) is never chosen automatically: it moved dev figures by up to 2.3 
 0.5-point rule (``docs/benchmarks.md``). A mode is forced with ``precision=`` (``--precision`` on the
 command line) or the ``FRAMING_PRECISION`` environment variable, the argument winning.
 
-In ``bf16`` the encoder's layers but the last run in bf16: their linear layers hold bf16 weights and
-each layer's forward enters ``torch.autocast`` itself, so the mode holds in every thread that runs it
-(autocast is thread-local: a context entered by the caller would not reach ``score_many``'s worker
-threads). The embeddings, the last layer (which the span tagger reads; see :data:`BF16_FP32_LAYERS`)
-and every head run in fp32.
+In ``bf16`` the encoder's layers run in bf16: their linear layers hold bf16 weights and each layer's
+forward enters ``torch.autocast`` itself, so the mode holds in every thread that runs it (autocast is
+thread-local: a context entered by the caller would not reach ``score_many``'s worker threads). The
+embeddings and every head run in fp32, and so does the last layer of a model that tags span labels
+(the span tagger reads it; see :data:`BF16_FP32_LAYERS`).
 
 This module imports torch only inside its functions, so that ``framing --help`` stays fast.
 
@@ -61,13 +61,24 @@ def native_bf16() -> bool:
 
 def requested(mode: str | None = None) -> str:
     """The mode asked for: ``mode``, else ``$FRAMING_PRECISION``, else ``auto``; checked against :data:`CHOICES`."""
-    source = "precision"
-    if mode is None:
-        mode, source = os.environ.get(ENV_VAR) or "auto", ENV_VAR
-    value = mode.strip().lower()
-    if value not in CHOICES:
-        raise UsageError(f"{source}={mode!r}: not a precision mode; choose one of {', '.join(CHOICES)}")
-    return value
+    return forced_choice(mode, "precision", ENV_VAR, CHOICES, "precision mode")
+
+
+def forced_choice(value: str | None, argument: str, env_var: str, choices: tuple[str, ...], kind: str) -> str:
+    """``value``, else ``$env_var``, else ``auto``, lower-cased; a :class:`UsageError` naming where a value
+    outside ``choices`` came from (shared by the precision mode and :mod:`framing.runtime`).
+
+    Example:
+        >>> forced_choice(" BF16", "precision", "NO_SUCH_VARIABLE", CHOICES, "precision mode")
+        'bf16'
+    """
+    source = argument
+    if value is None:
+        value, source = os.environ.get(env_var) or "auto", env_var
+    chosen = value.strip().lower()
+    if chosen not in choices:
+        raise UsageError(f"{source}={value!r}: not a {kind}; choose one of {', '.join(choices)}")
+    return chosen
 
 
 def resolve(mode: str | None = None, bf16_supported: bool | None = None) -> str:
@@ -79,18 +90,24 @@ def resolve(mode: str | None = None, bf16_supported: bool | None = None) -> str:
     return "bf16" if supported and "bf16" in AUTO_MODES else "fp32"
 
 
-# Encoder layers that stay fp32 in the bf16 mode. With all six in bf16, FLAG_WAVING span F1 moved by -0.54 points
-# on PTC dev (5 of 57,798 word units crossed its threshold), just over the 0.5-point rule; with the last layer, the
-# one the span tagger reads, in fp32 every dev figure stayed within 0.30 points (docs/benchmarks.md).
+# Encoder layers that stay fp32 in the bf16 mode of a model that tags span labels. With all six in bf16,
+# FLAG_WAVING span F1 moved by -0.54 points on PTC dev (5 of 57,798 word units crossed its threshold), just over the
+# 0.5-point rule; with the last layer, the one the span tagger reads, in fp32 every dev figure stayed within 0.30
+# points. A model without tagged labels (the shipped news model: sentence and quote heads) runs all six in bf16: its
+# headline figures were the same as with the last layer in fp32 (within 0.38 points of fp32), and it scored 1.24x
+# the sentences per second of the five-layer variant (docs/benchmarks.md).
 BF16_FP32_LAYERS = (-1,)
 
 
-def apply(network, mode: str, fp32_layers: tuple[int, ...] = BF16_FP32_LAYERS):
+def apply(network, mode: str, fp32_layers: tuple[int, ...] | None = None):
     """Put ``network``'s encoder into ``mode`` (in place; returns ``network``). ``fp32`` leaves it as it is.
 
-    ``bf16`` wraps each encoder layer but ``fp32_layers`` in :class:`Bf16Layer`; ``int8`` quantises the
-    encoder's linear layers (:func:`framing.nn.bert.quantize`).
+    ``bf16`` wraps each encoder layer but ``fp32_layers`` in :class:`Bf16Layer` (default:
+    :data:`BF16_FP32_LAYERS` for a network that tags span labels, none for one that does not); ``int8``
+    quantises the encoder's linear layers (:func:`framing.nn.bert.quantize`).
     """
+    if fp32_layers is None:
+        fp32_layers = BF16_FP32_LAYERS if getattr(network, "n_tag_labels", 1) else ()
     if mode == "bf16":
         layers = network.encoder.layers
         keep = {i % len(layers) for i in fp32_layers}

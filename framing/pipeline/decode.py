@@ -13,17 +13,47 @@ Example:
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 TAG_O, TAG_B, TAG_I = 0, 1, 2
 # Words a flag never starts or ends with: "the regime" is flagged as "regime".
 EDGE_WORDS = frozenset({"a", "an", "the", "and", "or", "but", "nor", "of", "for", "by", "with", "in", "on", "at",
                         "from", "as", "this", "that", "these", "those", "its", "their", "his", "her", "our"})
 _WORD = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")
+
+
+@lru_cache(maxsize=1)
+def english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words, read from its ``_stop_words.py`` alone.
+
+    ``import sklearn.feature_extraction.text`` imports scipy and pandas too: 3.4 s of a cold ``framing check``
+    on 2 busy cores (``python -X importtime``), for one frozenset. That module is loaded on its own (it
+    imports nothing); where that fails (a future layout) the public import is used.
+
+    Example:
+        >>> {"the", "of", "nobody"} <= english_stop_words(), "regime" in english_stop_words()
+        (True, False)
+    """
+    spec = importlib.util.find_spec("sklearn")  # locates the package without importing it
+    if spec is not None and spec.submodule_search_locations:
+        path = Path(next(iter(spec.submodule_search_locations))) / "feature_extraction" / "_stop_words.py"
+        module_spec = importlib.util.spec_from_file_location("framing._sklearn_stop_words", path)
+        if module_spec is not None and module_spec.loader is not None and path.is_file():
+            module = importlib.util.module_from_spec(module_spec)
+            try:
+                module_spec.loader.exec_module(module)
+                return frozenset(module.ENGLISH_STOP_WORDS)
+            except (OSError, SyntaxError, AttributeError, ImportError):
+                pass
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
 
 
 def word_starts(word_ids: Sequence[int | None]) -> list[tuple[int, list[int]]]:
@@ -65,7 +95,8 @@ def snap_phrase(text: str, start: int, end: int) -> tuple[int, int]:
     """
     start, end = trim_span(text, start, end)
     words = [(m.start() + start, m.end() + start) for m in _WORD.finditer(text[start:end])]
-    if not words or all(text[a:b].lower() in ENGLISH_STOP_WORDS for a, b in words):
+    stop_words = english_stop_words()
+    if not words or all(text[a:b].lower() in stop_words for a, b in words):
         return start, start
     while words and text[words[0][0]:words[0][1]].lower() in EDGE_WORDS:
         words.pop(0)

@@ -11,10 +11,11 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
-import torch
+import numpy as np
 from tokenizers import Tokenizer
 
 from framing.pipeline.quotes import Quote
@@ -34,11 +35,14 @@ def casing(token_text: str) -> int:
 
 @dataclass
 class Batch:
-    """Model inputs for a batch of sentences plus what decoding needs to map back to characters."""
+    """Model inputs for a batch of sentences plus what decoding needs to map back to characters.
 
-    input_ids: torch.Tensor
-    attention_mask: torch.Tensor
-    casing_ids: torch.Tensor
+    The three id arrays are ``torch.long`` tensors from :func:`encode` and int64 numpy arrays from
+    :func:`encode_arrays` (for ONNX Runtime, which needs no torch)."""
+
+    input_ids: Any
+    attention_mask: Any
+    casing_ids: Any
     offsets: list[list[tuple[int, int]]]
     word_ids: list[list[int | None]]
 
@@ -52,48 +56,70 @@ def load_tokenizer(folder: Path, max_length: int) -> Tokenizer:
     return tokenizer
 
 
-def encode(tokenizer: Tokenizer, texts: Sequence[str]) -> Batch:
-    """Tokenise ``texts`` (already sentences) with padding to the longest one."""
+def encode_arrays(tokenizer: Tokenizer, texts: Sequence[str]) -> Batch:
+    """Tokenise ``texts`` (already sentences) with padding to the longest one, as int64 numpy arrays."""
     encodings = tokenizer.encode_batch(list(texts))
-    input_ids = torch.tensor([e.ids for e in encodings], dtype=torch.long)
-    attention_mask = torch.tensor([e.attention_mask for e in encodings], dtype=torch.long)
+    input_ids = np.array([e.ids for e in encodings], dtype=np.int64)
+    attention_mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
     offsets = [enc.offsets for enc in encodings]  # (start, end) int tuples; (0, 0) for special and pad tokens
     word_ids = [enc.word_ids for enc in encodings]
-    # built as lists and converted once: item assignment into a tensor costs microseconds per token
-    casing_ids = torch.tensor([[casing(text[s:e]) if e > s else LOWER for s, e in offs]
-                               for text, offs in zip(texts, offsets)], dtype=torch.long)
+    # built as lists and converted once: item assignment into an array costs microseconds per token
+    casing_ids = np.array([[casing(text[s:e]) if e > s else LOWER for s, e in offs]
+                           for text, offs in zip(texts, offsets)], dtype=np.int64)
     return Batch(input_ids, attention_mask, casing_ids, offsets, word_ids)
+
+
+def encode(tokenizer: Tokenizer, texts: Sequence[str]) -> Batch:
+    """:func:`encode_arrays` as ``torch.long`` tensors."""
+    return as_tensors(encode_arrays(tokenizer, texts))
+
+
+def as_tensors(batch: Batch) -> Batch:
+    """A numpy :class:`Batch` with its id arrays as torch tensors (sharing the arrays' memory)."""
+    import torch
+
+    return replace(batch, input_ids=torch.from_numpy(batch.input_ids),
+                   attention_mask=torch.from_numpy(batch.attention_mask), casing_ids=torch.from_numpy(batch.casing_ids))
 
 
 @dataclass
 class QuotePositions:
-    """Where each quote sits in a batch: row, opening/closing mark tokens and inner-token mask."""
+    """Where each quote sits in a batch: row, opening/closing mark tokens and inner-token mask
+    (torch tensors from :func:`quote_positions`, numpy arrays from :func:`quote_arrays`)."""
 
-    rows: torch.Tensor
-    open_tokens: torch.Tensor
-    close_tokens: torch.Tensor
-    inner_mask: torch.Tensor  # (n_quotes, seq_len) float
+    rows: Any
+    open_tokens: Any
+    close_tokens: Any
+    inner_mask: Any  # (n_quotes, seq_len) float32
 
 
-def quote_positions(batch: Batch, quotes: Sequence[tuple[int, Quote]]) -> QuotePositions:
-    """Locate quotes given as ``(row, Quote with offsets relative to that row's sentence)``.
+def quote_arrays(batch: Batch, quotes: Sequence[tuple[int, Quote]]) -> QuotePositions:
+    """Locate quotes given as ``(row, Quote with offsets relative to that row's sentence)``, as numpy arrays.
 
     A quote that runs past the end of its sentence (or the truncation limit) uses the
     last real token as its closing position and the tokens it has as its inner tokens.
     """
     seq_len = batch.input_ids.shape[1]
     rows, opens, closes = [], [], []
-    mask = torch.zeros((len(quotes), seq_len))
+    mask = np.zeros((len(quotes), seq_len), dtype=np.float32)
     for n, (row, q) in enumerate(quotes):
         offs = batch.offsets[row]
         real = [t for t, (s, e) in enumerate(offs) if e > s]
         open_t = next((t for t in real if offs[t][0] >= q.start), real[-1])
         close_t = next((t for t in real if offs[t][0] >= q.end - 1), real[-1])
         inner = [t for t in real if offs[t][0] >= q.inner_start and offs[t][1] <= q.inner_end]
-        for t in inner or [open_t]:
-            mask[n, t] = 1.0
+        mask[n, inner or [open_t]] = 1.0
         rows.append(row)
         opens.append(open_t)
         closes.append(close_t)
-    return QuotePositions(torch.tensor(rows, dtype=torch.long), torch.tensor(opens, dtype=torch.long),
-                          torch.tensor(closes, dtype=torch.long), mask)
+    return QuotePositions(np.array(rows, dtype=np.int64), np.array(opens, dtype=np.int64),
+                          np.array(closes, dtype=np.int64), mask)
+
+
+def quote_positions(batch: Batch, quotes: Sequence[tuple[int, Quote]]) -> QuotePositions:
+    """:func:`quote_arrays` as torch tensors."""
+    import torch
+
+    pos = quote_arrays(batch, quotes)
+    return QuotePositions(*(torch.from_numpy(a) for a in (pos.rows, pos.open_tokens, pos.close_tokens,
+                                                            pos.inner_mask)))

@@ -115,7 +115,7 @@ def check_file(path: str, model_dir: str | None = None, fail_on: Sequence[str] =
     from framing.modeling import FramingModel
 
     text = read_document(path)
-    model = FramingModel.from_pretrained(model_dir, precision=precision)
+    model = FramingModel.from_pretrained(model_dir, precision=precision, one_shot=True)  # framing.runtime
     labels = model.config.labelset
     rules = [parse_fail_on(rule, labels) for rule in fail_on]
     progress = None
@@ -150,7 +150,7 @@ def compare_files(old_path: str, new_path: str, model_dir: str | None = None,
     from framing.modeling import FramingModel
 
     old_text, new_text = read_document(old_path), read_document(new_path)
-    model = FramingModel.from_pretrained(model_dir, precision=precision)
+    model = FramingModel.from_pretrained(model_dir, precision=precision, one_shot=True)  # framing.runtime
     old, new = model.predict_many([old_text, new_text])
     added, removed = compare(old, new)
     return Comparison(old, new, added, removed)

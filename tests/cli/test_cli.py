@@ -155,7 +155,7 @@ def test_check_sensitivity_uses_the_pages_thresholds(tiny_model_dir, tmp_path, c
 
     article = tmp_path / "a.txt"
     article.write_text(LOADED, encoding="utf-8")
-    model = FramingModel.from_pretrained(tiny_model_dir)
+    model = FramingModel.from_pretrained(tiny_model_dir, one_shot=True)  # the runtime and precision of framing check
     for sensitivity in (-1.0, 0.0, 1.0):
         assert main(["check", str(article), "--model", str(tiny_model_dir), "--json",
                      "--sensitivity", str(sensitivity)]) == 0

@@ -94,6 +94,25 @@ def test_bf16_mode_keeps_the_last_layer_and_heads_fp32(tiny_model_dir):
     assert model.network.tagger.weight.dtype == torch.float32
 
 
+def test_bf16_runs_every_layer_of_a_model_that_tags_no_labels():
+    from framing.nn.bert import BertEncoder
+    from framing.nn.network import FramingNetwork
+
+    def network(n_tag_labels):
+        encoder = BertEncoder(dict(vocab_size=50, hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+                                   intermediate_size=32, max_position_embeddings=64))
+        return FramingNetwork(encoder, n_tag_labels=n_tag_labels, n_sentence_labels=1, n_quote_classes=5).eval()
+
+    untagged, tagged = precision.apply(network(0), "bf16"), precision.apply(network(2), "bf16")
+    assert [isinstance(layer, precision.Bf16Layer) for layer in untagged.encoder.layers] == [True, True]
+    assert [isinstance(layer, precision.Bf16Layer) for layer in tagged.encoder.layers] == [True, False]
+    assert untagged.sentence_head.weight.dtype == torch.float32
+    ids = torch.ones(2, 5, dtype=torch.long)
+    with torch.inference_mode():
+        hidden, tags, sentence = untagged(ids, torch.ones_like(ids), torch.zeros_like(ids))
+    assert hidden.dtype == sentence.dtype == torch.float32 and tuple(tags.shape) == (2, 5, 0, 3)
+
+
 def test_bf16_applies_inside_worker_threads(tiny_model_dir):
     # the bf16 layers hold bf16 weights: without autocast entered in the worker thread they would fail
     model = FramingModel.from_pretrained(tiny_model_dir, precision="bf16")
