@@ -38,13 +38,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from framing.data import documents
-from framing.data.annotated import (  # noqa: F401  (re-exported: one import for the annotation model)
+from framing.data.annotated import (
     AnnotatedDocument,
     AnnotationFormatError,
     Imported,
     Problem,
     SpanAnnotation,
-    UnitLabels,
 )
 from framing.data.formats.csv_table import _sniff, read_csv
 from framing.data.formats.doccano import read_doccano

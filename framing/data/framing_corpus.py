@@ -40,17 +40,6 @@ class FramingCorpusError(FramingError, ValueError):
 
 
 @dataclass(frozen=True)
-class VoicedSpan:
-    """A framing span: ``text[start:end]`` (end exclusive) with its label and voice."""
-
-    start: int
-    end: int
-    label: str
-    voice: str
-    confidence: str = "high"
-
-
-@dataclass(frozen=True)
 class FramingDocument:
     """One annotated article with its text re-attached."""
 
@@ -59,7 +48,7 @@ class FramingDocument:
     genre: str
     split: str
     text: str
-    spans: tuple[VoicedSpan, ...]
+    spans: tuple[SpanAnnotation, ...]  # ``where`` is the document id
     furniture: tuple[tuple[int, int], ...] = ()
     annotators: tuple[str, ...] = ()
 
@@ -69,15 +58,14 @@ class FramingDocument:
 
     def annotated(self) -> AnnotatedDocument:
         """This article as the one annotated-document type (spans keep their voice; every sentence was read)."""
-        return AnnotatedDocument(self.id, self.text, self.id, [SpanAnnotation(s.start, s.end, s.label, self.id, s.voice)
-                                                               for s in self.spans], genre=self.genre)
+        return AnnotatedDocument(self.id, self.text, self.id, list(self.spans), genre=self.genre)
 
     @property
     def words(self) -> int:
         return len(self.text.split())
 
 
-def _span(where: str, raw: object, text: str) -> VoicedSpan:
+def _span(where: str, raw: object, text: str, doc_id: str) -> SpanAnnotation:
     if not isinstance(raw, dict):
         raise FramingCorpusError(f"{where}: each span must be an object")
     start, end = raw.get("start"), raw.get("end")
@@ -89,7 +77,7 @@ def _span(where: str, raw: object, text: str) -> VoicedSpan:
                                  f"{', '.join(FRAMING_LABELS)}")
     if raw.get("voice") not in VOICES:
         raise FramingCorpusError(f"{where}: voice must be 'writer' or 'quoted', not {raw.get('voice')!r}")
-    return VoicedSpan(start, end, raw["label"], raw["voice"], str(raw.get("confidence", "high")))
+    return SpanAnnotation(start, end, raw["label"], doc_id, raw["voice"])
 
 
 def read_records(path: str | Path) -> list[tuple[int, dict]]:
@@ -126,7 +114,7 @@ def load_framing_corpus(*paths: str | Path) -> list[FramingDocument]:
         if sha256_text(text) != row["sha256"]:
             raise FramingCorpusError(f"{where}: document {row['id']} differs from the annotated version "
                                      "(sha256 mismatch)")
-        spans = tuple(_span(f"{where}: span {k}", s, text) for k, s in enumerate(row["spans"]))
+        spans = tuple(_span(f"{where}: span {k}", s, text, row["id"]) for k, s in enumerate(row["spans"]))
         furniture = tuple((int(a), int(b)) for a, b in row.get("furniture", []))
         docs.append(FramingDocument(row["id"], row["source"], row["genre"], row["split"], text, spans, furniture,
                                     tuple(row.get("annotators", ()))))

@@ -6,7 +6,7 @@ read. Warnings: spans that cut through a word (training uses whole words), label
 examples, labels with no dev examples, skipped records.
 
 Example:
-    >>> from framing.data.annotations import AnnotatedDocument, Imported, SpanAnnotation
+    >>> from framing.data.annotated import AnnotatedDocument, Imported, SpanAnnotation
     >>> from framing.labels import LabelSet
     >>> ls = LabelSet(("HEDGE",), (), {"HEDGE": "Distancing words."})
     >>> doc = AnnotatedDocument("1", "It reportedly fell.", "a.jsonl:1", [SpanAnnotation(3, 14, "HEDGES")])
@@ -20,7 +20,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from framing.data.annotations import AnnotatedDocument, Imported, Problem
+from framing.data.annotated import AnnotatedDocument, Imported, Problem
 from framing.data.gold import fingerprint
 from framing.labels import LabelSet
 from framing.wording import plural

@@ -34,7 +34,8 @@ from sklearn.metrics import f1_score
 
 from framing.atomic import atomic_folder
 from framing.config import FramingConfig
-from framing.data.annotations import AnnotatedDocument, Imported, read_annotations
+from framing.data.annotated import AnnotatedDocument, Imported
+from framing.data.annotations import read_annotations
 from framing.data.gold import fingerprint
 from framing.data.validation import MIN_EXAMPLES, ValidationReport, validate
 from framing.evaluation.metrics import span_report

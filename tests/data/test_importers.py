@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from framing.data.annotations import AnnotationFormatError, read_annotations, read_jsonl, write_jsonl
+from framing.data.annotated import AnnotationFormatError
+from framing.data.annotations import read_annotations, read_jsonl, write_jsonl
 
 # (id, text, [(start, end, label)], {sentence label: 0/1})
 DOCS = [

@@ -2,7 +2,8 @@
 
 import torch
 
-from framing.data.framing_corpus import FramingDocument, VoicedSpan
+from framing.data.annotated import SpanAnnotation
+from framing.data.framing_corpus import FramingDocument
 from framing.training.examples import NOT_SCARE
 from framing.training.news_recipe import quote_examples
 from framing.training.steps import quote_loss
@@ -14,7 +15,7 @@ TEXT = 'The "peacekeepers" stayed. The minister promised to "restore order" soon
 def doc(doc_id: str = "allsides:x") -> FramingDocument:
     start = TEXT.index('"peacekeepers"')
     return FramingDocument(doc_id, "Outlet", "news", "train", TEXT,
-                           (VoicedSpan(start + 1, start + 13, "SCARE_QUOTE", "writer"),))
+                           (SpanAnnotation(start + 1, start + 13, "SCARE_QUOTE", doc_id, "writer"),))
 
 
 def test_marked_quotes_are_scare_and_the_others_not_scare():

@@ -9,7 +9,8 @@ import torch
 from safetensors.torch import load_file
 
 from framing.cli.main import main
-from framing.data.annotations import AnnotatedDocument, SpanAnnotation, UnitLabels, write_jsonl
+from framing.data.annotated import AnnotatedDocument, SpanAnnotation, UnitLabels
+from framing.data.annotations import write_jsonl
 from framing.modeling import FramingModel
 from framing.training.run import TrainingError, TrainOptions, train_model
 from hedge import ACTIONS, SUBJECTS, hedge_files, hedge_sentences, options
