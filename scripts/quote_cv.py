@@ -71,9 +71,11 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--limit", type=int, help="only the first N documents (and N news sentences): a smoke test")
     ap.add_argument("--model-dir", type=Path, help="write the results into this model's card")
-    ap.add_argument("--out", type=Path, default=Path("docs/quote_cv.json"))
+    ap.add_argument("--out", type=Path,
+                    help="results file (default docs/quote_cv.json; with --news docs/quote_cv_news.json)")
     ap.add_argument("--card-only", action="store_true", help="no training: write --out's results into --model-dir")
     args = ap.parse_args()
+    args.out = args.out or Path("docs/quote_cv_news.json" if args.news else "docs/quote_cv.json")
     if args.card_only:
         if not args.model_dir:
             ap.error("--card-only needs --model-dir")
