@@ -29,7 +29,13 @@ def figures(path: str) -> tuple[str, dict[tuple[str, str], float]]:
     """The precision a metrics.json was measured in and its headline values by (figure, data)."""
     metrics = json.loads(Path(path).read_text(encoding="utf-8"))
     mode = metrics["model"].get("precision", "int8" if metrics["model"].get("int8") else "fp32")
-    return mode, {(r["figure"], short_name(r["data"])): r["model"]["value"] for r in headline(metrics)}
+    values = {(r["figure"], short_name(r["data"])): r["model"]["value"] for r in headline(metrics)}
+    for spec, ds in metrics["datasets"].items():  # the news dev split's phrase figures count too (writer voice)
+        phrases = ds.get("phrases")
+        if phrases:
+            for kind in ("precision", "recall", "f1"):
+                values[(f"micro phrase {kind}, writer voice", short_name(spec))] = phrases["micro"]["writer"][kind]["value"]
+    return mode, values
 
 
 def compare(fp32_path: str, others: dict[str, str]) -> dict:
