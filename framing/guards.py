@@ -1,6 +1,7 @@
 """Shared guards against hostile input, used by every entry point (check, score, train, evaluate, serve).
 
 - :func:`read_capped`: read a file or stream with a byte cap *before* decoding (``/dev/zero`` stops at the cap);
+- :func:`read_text_file`: a whole UTF-8 text file with that cap, or one line naming the file and the problem;
 - :func:`check_chars`: a character cap, and no lone surrogates (they cannot be written as UTF-8);
 - :func:`load_json` / :func:`load_yaml`: JSON and YAML with size and nesting limits; YAML anchors and aliases
   (the "billion laughs") are refused;
@@ -32,6 +33,7 @@ from framing.errors import DataError, TooLargeError
 
 MAX_DEPTH = 100  # JSON/YAML nesting; annotation records need 4 or 5
 MAX_LABELSET_BYTES = 1_000_000
+MAX_TEXT_FILE_BYTES = 100_000_000  # a data or annotation file read whole (BABE is 3 MB, PTC's labels 0.2 MB)
 MAX_DOCX_EXPANDED = 50_000_000  # bytes of XML in word/document.xml once decompressed
 MAX_DOCX_PARAGRAPHS = 200_000
 DOCX_SECONDS = 10.0
@@ -90,6 +92,25 @@ def text_problem(data: bytes, offset: int = 0) -> str | None:
 # Characters that print nothing: zero-width space, non-joiner, joiner, word joiner, BOM; text of only these
 # (and whitespace) is empty.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def read_text_file(path: str | Path, limit: int | None = None, strip_bom: bool = False) -> str:
+    r"""A whole UTF-8 text file with a byte cap (default :data:`MAX_TEXT_FILE_BYTES`), or a one-line
+    :class:`DataError` naming it and the problem (:func:`text_problem`'s words). Line ends are kept as they are
+    (offsets into the text count them), and so is a byte-order mark unless ``strip_bom``.
+
+    Example:
+        >>> import tempfile
+        >>> bad = Path(tempfile.mkdtemp()) / "labels.csv"; _ = bad.write_bytes(b"text\ncaf\xe9\n")
+        >>> try: read_text_file(bad)
+        ... except DataError as e: print(str(e).replace(str(bad), "labels.csv"))
+        labels.csv: not UTF-8 text (invalid byte 0xe9 at byte offset 8)
+    """
+    data = read_capped(path, MAX_TEXT_FILE_BYTES if limit is None else limit, str(path))
+    problem = text_problem(data)
+    if problem is not None:
+        raise DataError(f"{path}: {problem}")
+    return data.decode("utf-8-sig" if strip_bom else "utf-8")
 
 
 def is_blank(text: str | bytes) -> bool:

@@ -33,8 +33,9 @@ def figures(path: str) -> tuple[str, dict[tuple[str, str], float]]:
     for spec, ds in metrics["datasets"].items():  # the news dev split's phrase figures count too (writer voice)
         phrases = ds.get("phrases")
         if phrases:
+            writer = phrases["micro"]["writer"]
             for kind in ("precision", "recall", "f1"):
-                values[(f"micro phrase {kind}, writer voice", short_name(spec))] = phrases["micro"]["writer"][kind]["value"]
+                values[(f"micro phrase {kind}, writer voice", short_name(spec))] = writer[kind]["value"]
     return mode, values
 
 

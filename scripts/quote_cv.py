@@ -74,6 +74,9 @@ def main() -> None:
     ap.add_argument("--out", type=Path,
                     help="results file (default docs/quote_cv.json; with --news docs/quote_cv_news.json)")
     ap.add_argument("--card-only", action="store_true", help="no training: write --out's results into --model-dir")
+    ap.add_argument("--predictions", type=Path,
+                    help="also write every held-out quote's class probabilities here (JSON Lines: document, "
+                         "sentence, inner offsets in it, gold class, probabilities), e.g. for a second-stage model")
     args = ap.parse_args()
     args.out = args.out or Path("docs/quote_cv_news.json" if args.news else "docs/quote_cv.json")
     if args.card_only:
@@ -91,7 +94,8 @@ def main() -> None:
     extra = news_quotes()[: args.limit] if args.news else []
     if extra:
         print(f"news quotations: {sum(len(e.quotes) for e in extra)} in {len(extra)} sentences", flush=True)
-    gold_all, pred_all, rule_all, p_scare = [], [], [], []
+    names = list(QUOTE_CLASSES)
+    gold_all, pred_all, rule_all, p_scare, rows = [], [], [], [], []
     for fold, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=args.folds).split(examples, groups=groups)):
         train = [examples[i] for i in train_idx] + extra
         model = train_fold(train, args.epochs, args.batch_size, args.lr, args.seed + fold)
@@ -99,6 +103,10 @@ def main() -> None:
         probs, gold = quote_probabilities(model, held)
         rule = np.array([scare if rule_is_scare(e.text, q.inner_start, q.inner_end) else -1
                          for e in held for q, _ in e.quotes])
+        quotes = [(groups[i], examples[i].text, q) for i in test_idx for q, _ in examples[i].quotes]
+        rows += [{"document": doc, "sentence": text, "inner_start": q.inner_start, "inner_end": q.inner_end,
+                  "gold": names[int(g)], "probabilities": [round(float(x), 6) for x in p]}
+                 for (doc, text, q), g, p in zip(quotes, gold, probs)]
         gold_all.append(gold)
         pred_all.append(probs.argmax(1))
         p_scare.append(probs[:, scare])
@@ -107,9 +115,10 @@ def main() -> None:
         print(f"fold {fold}: {len(gold)} quotes, SCARE F1 model {report(gold, probs.argmax(1), scare)['scare_f1']:.3f}"
               f", at P(SCARE) >= {args.threshold}: {f1_at:.3f}"
               f", rule {report(gold, rule, scare)['scare_f1']:.3f} ({(time.time() - t0) / 60:.1f} min)", flush=True)
+    if args.predictions:
+        args.predictions.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     gold, pred, rule = np.concatenate(gold_all), np.concatenate(pred_all), np.concatenate(rule_all)
     at_threshold = np.where(np.concatenate(p_scare) >= args.threshold, scare, -1)
-    names = list(QUOTE_CLASSES)
     result = {
         "data": f"data/quotes/quotes.jsonl, {len(gold)} quotes in {len(set(groups))} documents, "
                 f"{args.folds}-fold cross-validation grouped by document (quote head trained on quotes only"

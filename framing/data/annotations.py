@@ -50,8 +50,8 @@ from framing.data.formats.doccano import read_doccano
 from framing.data.formats.jsonl import read_jsonl, write_jsonl  # noqa: F401
 from framing.data.formats.labelstudio import read_labelstudio
 from framing.data.formats.standoff import _standoff_paths, read_standoff
-from framing.errors import DataError, TooLargeError
-from framing.guards import check_chars, is_blank, load_json, read_capped, text_problem
+from framing.errors import DataError
+from framing.guards import check_chars, is_blank, load_json, read_text_file
 
 # An annotation file is read whole, so it is capped before it is decoded; the largest file of the shared
 # corpora is under 20 MB.
@@ -69,18 +69,15 @@ READERS: dict[str, Callable[[str], Imported]] = {
 
 
 def _utf8_file(path: Path) -> str:
-    """The text of an annotation file, or a one-line error: not UTF-8 (:func:`framing.guards.text_problem`'s
-    words) or empty."""
+    """The text of an annotation file, or a one-line error: too large, not UTF-8
+    (:func:`framing.guards.read_text_file`) or empty."""
     try:
-        data = read_capped(path, MAX_FILE_BYTES)
-    except TooLargeError as e:
+        text = read_text_file(path, MAX_FILE_BYTES, strip_bom=True)
+    except DataError as e:
         raise AnnotationFormatError(str(e)) from None
-    problem = text_problem(data)
-    if problem is not None:
-        raise AnnotationFormatError(f"{path}: {problem}")
-    if is_blank(data):
+    if is_blank(text):
         raise AnnotationFormatError(f"{path}: empty (no annotations)")
-    return data.decode("utf-8-sig")
+    return text
 
 
 def _first_json_record(path: Path):

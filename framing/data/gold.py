@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from pathlib import Path
 from framing.data.annotated import AnnotatedDocument, SpanAnnotation, UnitLabels
 from framing.data.shared_corpora import read_article_folder, read_span_tsv
 from framing.errors import FramingError
+from framing.guards import read_text_file
 from framing.labels import PTC_TECHNIQUES, SEMEVAL2023_TECHNIQUES, LabelSet
 
 
@@ -103,9 +105,8 @@ def _read_technique_spans(paths: list[Path], mapping: dict[str, str], labelset: 
         if doc_id not in texts:
             raise GoldDataError(f"{labels_file}: article {doc_id!r} has labels but no article{doc_id}.txt in {folder}")
     line = {}  # first line of each article's labels, for error messages
-    with open(labels_file, encoding="utf-8") as f:
-        for lineno, row in enumerate(f, 1):
-            line.setdefault(row.split("\t", 1)[0], lineno)
+    for lineno, row in enumerate(read_text_file(labels_file).splitlines(), 1):
+        line.setdefault(row.split("\t", 1)[0], lineno)
     docs = []
     for doc_id, text in texts.items():
         spans = by_doc.get(doc_id, [])
@@ -134,8 +135,8 @@ def _read_sentence_csv(path: Path, delimiter: str, labelset: LabelSet) -> list[A
     name = labelset.bias_label
     if name is None:
         raise GoldDataError(f"{path}: the model has no sentence label to compare with label_bias")
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f, delimiter=delimiter)
+    reader = csv.DictReader(io.StringIO(read_text_file(path, strip_bom=True), newline=""), delimiter=delimiter)
+    try:
         missing = {"text", "label_bias"} - set(reader.fieldnames or [])
         if missing:
             raise GoldDataError(f"{path}:1: missing column(s) {', '.join(sorted(missing))}")
@@ -154,6 +155,8 @@ def _read_sentence_csv(path: Path, delimiter: str, labelset: LabelSet) -> list[A
             docs.append(AnnotatedDocument(str(reader.line_num), text, where, has_spans=False,
                                           units=[UnitLabels(0, len(text), {name: int(value == "Biased")})],
                                           group=row.get("news_link") or text))
+    except csv.Error as e:  # e.g. a field over the csv module's size limit; line_num counts the lines before it
+        raise GoldDataError(f"{path}:{reader.line_num + 1}: not readable as CSV ({e})") from None
     return docs
 
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from framing.errors import DataError, FramingError
+from framing.guards import read_text_file
 
 DATA_ENV = "FRAMING_DATA"
 
@@ -54,9 +56,9 @@ def sha256_text(text: str) -> str:
 
 
 def read_text(path: Path) -> str:
-    # newline="" keeps \r and the BOM that PTC's gold offsets count
-    with open(path, encoding="utf-8", newline="") as f:
-        return f.read()
+    """A text file as it is, ``\r`` and byte-order mark included (PTC's gold offsets count them), with the byte
+    cap and one-line errors of :func:`framing.guards.read_text_file`."""
+    return read_text_file(path)
 
 
 def read_article_folder(folder: Path) -> Iterator[tuple[str, str]]:
@@ -71,7 +73,7 @@ def read_span_tsv(path: Path) -> dict[str, list[tuple[int, int, str]]]:
     """A PTC-style label file (``id<TAB>technique<TAB>start<TAB>end``) as ``{id: [(start, end, technique)]}``
     (the package's one span order, :class:`framing.data.annotated.SpanAnnotation`'s)."""
     spans: dict[str, list[tuple[int, int, str]]] = {}
-    with open(path, encoding="utf-8") as f:
+    with io.StringIO(read_text_file(path), newline=None) as f:  # universal newlines, as open() reads them
         for lineno, line in enumerate(f, 1):
             if not line.strip():
                 continue

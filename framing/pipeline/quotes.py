@@ -1,5 +1,5 @@
 """Find quoted spans in running text: straight and curly quotes, double and single, German „…“ and ‚…‘,
-and guillemets «…», »…« and ‹…›.
+Swedish ”…”, and guillemets «…», »…« and ‹…›.
 
 The finder is deliberately a rule: it only proposes candidates. Whether a quoted span is a scare quote is
 decided by the model, in context.
@@ -23,7 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # opening mark -> the marks that close it, per family
-DOUBLE = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201c\u201d"}  # "…", “…”, German „…“ (and „…” in Polish)
+# "…", “…”, German „…“ (and „…” in Polish), Swedish and Finnish ”…” (also an English “ mistyped as ”: on 2,356
+# AllSides articles it paired 5 more quotations, such as the so-called ”miracle mineral solution”)
+DOUBLE = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201c\u201d", "\u201d": "\u201d"}
 SINGLE = {"'": "'", "\u2018": "\u2019", "\u201a": "\u2018\u2019"}  # '…', ‘…’, German ‚…‘
 GUILLEMETS = {"\u00ab": "\u00bb", "\u00bb": "\u00ab", "\u2039": "\u203a", "\u203a": "\u2039"}  # «…», »…«, ‹…›, ›…‹
 QUOTE_CHARS = {c for family in (DOUBLE, SINGLE, GUILLEMETS) for o, cs in family.items() for c in o + cs}

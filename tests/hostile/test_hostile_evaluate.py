@@ -113,3 +113,66 @@ def test_catalogue_empty_gold(tiny_model_dir, tmp_path, capsys, name):
     fails(capsys, ["evaluate", "--model", tiny_model_dir, "--data", f"jsonl:{gold}", "--out", out],
           f"{gold}: empty (no annotations)")
     untouched(tmp_path, before, out)
+
+
+# ---- the shared corpora's formats (BABE, MBIC, PTC) read through the same guards as our own ----
+
+SENTENCE_CSV = {"babe": "text;label_bias\nPrices rose slightly in May.;Non-biased\n",
+                "mbic": "text,label_bias\nPrices rose slightly in May.,Non-biased\n"}
+PTC_LABELS = "1\tLoaded_Language\t0\t6\n"
+
+
+def shared_format_spec(tmp_path, fmt: str, labels: bytes | None = None, article: bytes | None = None):
+    """A data spec of ``fmt`` in ``tmp_path``; ``labels`` replaces the label (or CSV) file's bytes, ``article``
+    the PTC article's. Returns the spec and the file a problem would be in."""
+    if fmt == "ptc":
+        articles = tmp_path / "articles"
+        articles.mkdir()
+        (articles / "article1.txt").write_bytes(article if article is not None else NEUTRAL.encode())
+        path = tmp_path / "labels.tsv"
+        path.write_bytes(labels if labels is not None else PTC_LABELS.encode())
+        return f"ptc:{articles},{path}", (articles / "article1.txt") if article is not None else path
+    path = tmp_path / "gold.csv"
+    path.write_bytes(labels if labels is not None else SENTENCE_CSV[fmt].encode())
+    return f"{fmt}:{path}", path
+
+
+@pytest.mark.parametrize("fmt", ["babe", "mbic"])
+@pytest.mark.parametrize("name", UNREADABLE)
+def test_catalogue_unreadable_shared_formats(tiny_model_dir, tmp_path, capsys, fmt, name):
+    data, reason = UNREADABLE[name](SENTENCE_CSV[fmt])
+    spec, path = shared_format_spec(tmp_path, fmt, labels=data)
+    out = tmp_path / "report"
+    fails(capsys, ["evaluate", "--model", tiny_model_dir, "--data", spec, "--out", out], f"{path}: {reason}")
+    assert not out.exists() and path.read_bytes() == data
+
+
+def test_ptc_labels_that_are_not_utf8_are_named(tiny_model_dir, tmp_path, capsys):
+    spec, path = shared_format_spec(tmp_path, "ptc", labels=PTC_LABELS.encode() + b"2\tDoubt\t0\t\xe9\n")
+    fails(capsys, ["evaluate", "--model", tiny_model_dir, "--data", spec, "--out", tmp_path / "r"],
+          f"{path}: not UTF-8 text (invalid byte 0xe9 at byte offset {len(PTC_LABELS) + 10})")
+
+
+@pytest.mark.parametrize("name", UNREADABLE)
+def test_catalogue_unreadable_ptc_article(tiny_model_dir, tmp_path, capsys, name):
+    data, reason = UNREADABLE[name](NEUTRAL)
+    spec, path = shared_format_spec(tmp_path, "ptc", article=data)
+    fails(capsys, ["evaluate", "--model", tiny_model_dir, "--data", spec, "--out", tmp_path / "r"], f"{path}: {reason}")
+
+
+def test_a_sentence_csv_is_read_within_the_byte_cap(tiny_model_dir, tmp_path, capsys, monkeypatch):
+    import framing.guards
+
+    monkeypatch.setattr(framing.guards, "MAX_TEXT_FILE_BYTES", 1000)
+    fails(capsys, ["evaluate", "--model", tiny_model_dir, "--data", "babe:/dev/zero", "--out", tmp_path / "r"],
+          "/dev/zero: too large (more than 1,000 bytes; the limit is 1,000)")
+    spec, path = shared_format_spec(tmp_path, "mbic", labels=SENTENCE_CSV["mbic"].encode() * 40)
+    fails(capsys, ["evaluate", "--model", tiny_model_dir, "--data", spec, "--out", tmp_path / "r"],
+          f"{path}: too large (more than 1,000 bytes")
+
+
+def test_a_csv_field_over_the_csv_limit_names_its_line(tiny_model_dir, tmp_path, capsys):
+    huge = "text;label_bias\nPrices rose.;Non-biased\n\"" + "a" * 200_000 + "\";Biased\n"
+    spec, path = shared_format_spec(tmp_path, "babe", labels=huge.encode())
+    fails(capsys, ["evaluate", "--model", tiny_model_dir, "--data", spec, "--out", tmp_path / "r"],
+          f"{path}:3: not readable as CSV (field larger than field limit (131072))")

@@ -59,6 +59,11 @@ def quotes(text):
     ("\u201eDas ist\u201c, sagte er, \u201eneu\u201c.", [(0, 9, 1, 8, "Das ist"), (21, 26, 22, 25, "neu")]),
     ("Nazwa \u201ereforma\u201d.", [(6, 15, 7, 14, "reforma")]),
     ("Er sagte \u201aja\u2018 dazu.", [(9, 13, 10, 12, "ja")]),
+    # Swedish and Finnish \u201d\u2026\u201d, and an English opening mark mistyped as \u201d
+    # (a \u201c still closes with \u201d)
+    ("Han kallade det \u201dreform\u201d och gick.", [(16, 24, 17, 23, "reform")]),
+    ("the so-called \u201dmiracle cure\u201d and \u201creal\u201d ones", [(14, 28, 15, 27, "miracle cure"),
+                                                                  (33, 39, 34, 38, "real")]),
     # guillemets, French (with the spaces inside), German and Swiss
     ("Il a dit \u00ab\u00a0non\u00a0\u00bb et \u00abjamais\u00bb.", [(9, 16, 11, 14, "non"),
                                                                        (20, 28, 21, 27, "jamais")]),
