@@ -67,17 +67,21 @@ def test_paragraph_bomb_is_refused_while_labels_stay_responsive(model):
         result = {}
 
         def extract():
+            t = time.monotonic()
             result["r"] = httpx.post(url + "/api/extract", content=bomb, headers=OCTET, timeout=60)
+            result["seconds"] = time.monotonic() - t
 
         worker = threading.Thread(target=extract)
         worker.start()
-        slowest = 0.0
+        slowest, answered = 0.0, 0
         while worker.is_alive():
             t = time.monotonic()
             assert httpx.get(url + "/api/labels", timeout=5).status_code == 200
-            slowest = max(slowest, time.monotonic() - t)
+            slowest, answered = max(slowest, time.monotonic() - t), answered + 1
         worker.join()
-    assert slowest < 1.0
+    # a blocked event loop would hold a labels request for the whole extraction; the bound is relative to it so
+    # that a machine slowed by other work does not fail the test (a fixed 1 s did, at load 4)
+    assert answered >= 3 and slowest < max(1.0, 0.5 * result["seconds"]), (answered, slowest, result["seconds"])
     r = result["r"]
     assert r.status_code == 413
     assert r.json()["detail"] == f"the .docx file has more than {guards.MAX_DOCX_PARAGRAPHS:,} paragraphs"
