@@ -1,6 +1,9 @@
 """Merge annotators' label files with the candidate batches into the stand-off corpus in data/quotes/.
 
     python scripts/collect_quote_labels.py --batches /tmp/quote_batches --labels /tmp/quote_labels
+
+Records of batches that are not in --batches (an earlier round) are kept as they are; a batch that is
+collected again replaces its own records.
 """
 
 from __future__ import annotations
@@ -19,8 +22,14 @@ def main() -> None:
     ap.add_argument("--labels", type=Path, required=True)
     ap.add_argument("--out", type=Path, default=Path("data/quotes/quotes.jsonl"))
     args = ap.parse_args()
+    batches = sorted(args.batches.glob("*batch_*.jsonl"))
+    names = {b.stem for b in batches}
     out = []
-    for batch in sorted(args.batches.glob("batch_*.jsonl")):
+    if args.out.exists():
+        earlier = [json.loads(x) for x in args.out.read_text(encoding="utf-8").splitlines() if x.strip()]
+        out = [r for r in earlier if r["batch"] not in names]
+        print(f"{args.out}: {len(out)} records of earlier batches kept")
+    for batch in batches:
         labels_path = args.labels / batch.name
         if not labels_path.exists():
             print(f"{labels_path}: missing, batch skipped")

@@ -2,8 +2,9 @@
 
     python scripts/quote_agreement.py --second /tmp/quote_labels/kappa_200_second.jsonl
 
-Writes data/quotes/double_annotation.jsonl (ids with both labels, no text) and prints kappa
-for the five labels and for SCARE against the rest, with the confusion matrix.
+Merges the second pass into data/quotes/double_annotation.jsonl (ids with both labels, no text; rows
+of other ids, e.g. an earlier round's, are kept) and prints kappa for the five labels and for SCARE
+against the rest, with the confusion matrix, for all rows and for each annotation round.
 """
 
 from __future__ import annotations
@@ -25,14 +26,23 @@ def main() -> None:
     ap.add_argument("--second", type=Path, help="second-pass labels to merge in (id, label, confidence, reason)")
     args = ap.parse_args()
     first = {r["id"]: r for r in map(json.loads, CORPUS.read_text(encoding="utf-8").splitlines())}
+    rows = [json.loads(x) for x in OUT.read_text(encoding="utf-8").splitlines()] if OUT.exists() else []
     if args.second:
-        rows = []
+        new = {}
         for line in args.second.read_text(encoding="utf-8").splitlines():
-            s = json.loads(line)
-            rows.append({"id": s["id"], "first": first[s["id"]]["label"], "second": s["label"],
-                         "second_confidence": s["confidence"], "second_reason": s["reason"]})
+            if line.strip():
+                s = json.loads(line)
+                new[s["id"]] = {"id": s["id"], "first": first[s["id"]]["label"], "second": s["label"],
+                                "second_confidence": s["confidence"], "second_reason": s["reason"]}
+        rows = [r for r in rows if r["id"] not in new] + list(new.values())
         OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    rows = [json.loads(x) for x in OUT.read_text(encoding="utf-8").splitlines()]
+    by_round: dict[str, list[dict]] = {}
+    for r in rows:
+        by_round.setdefault("round 2" if first[r["id"]]["batch"].startswith("r2_") else "round 1", []).append(r)
+    for name, part in sorted(by_round.items()):
+        print(f"{name}: {len(part)} quotes, Cohen's kappa 5 labels "
+              f"{cohen_kappa_score([r['first'] for r in part], [r['second'] for r in part]):.3f}, SCARE vs rest "
+              f"{cohen_kappa_score([r['first'] == 'SCARE' for r in part], [r['second'] == 'SCARE' for r in part]):.3f}")
     a, b = [r["first"] for r in rows], [r["second"] for r in rows]
     print(f"{len(rows)} quotes labelled twice")
     print(f"Cohen's kappa, 5 labels: {cohen_kappa_score(a, b):.3f}")

@@ -10,6 +10,12 @@ short quotes from AllSides capped per source (for outlet diversity), and a small
 random share of longer quotes everywhere as contrast.
 
     python scripts/quote_candidates.py --out /tmp/quote_batches --batches 6
+
+A later round skips the documents that are already annotated (their quote-corpus or framing-corpus
+records name them), so that no document is labelled twice and the news dev articles stay unseen:
+
+    python scripts/quote_candidates.py --out /tmp/quote_batches_r2 --prefix r2_batch --batches 6 \
+        --allsides-per-source 700 --skip data/quotes/quotes.jsonl data/framing/train.jsonl data/framing/dev.jsonl
 """
 
 from __future__ import annotations
@@ -29,6 +35,17 @@ ALLSIDES_PER_SOURCE = 40
 LONG_PER_SOURCE = 3
 MIN_PER_SOURCE = 6
 SEED = 13
+
+
+def annotated_documents(paths: list[Path]) -> set[str]:
+    """`corpus:doc_id` of every document a quote-corpus or framing-corpus file has records for."""
+    seen = set()
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rec = json.loads(line)
+                seen.add(f"{rec['corpus']}:{rec['doc_id']}" if "doc_id" in rec else rec["id"])
+    return seen
 
 
 def documents():
@@ -51,13 +68,19 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--batches", type=int, default=6)
+    ap.add_argument("--prefix", default="batch", help="batch file names: PREFIX_00.jsonl, ...")
+    ap.add_argument("--allsides-per-source", type=int, default=ALLSIDES_PER_SOURCE,
+                    help="at most this many short quotes per AllSides outlet")
+    ap.add_argument("--skip", type=Path, nargs="*", default=[],
+                    help="quote-corpus or framing-corpus files whose documents are not sampled again")
     args = ap.parse_args()
+    skip = annotated_documents(args.skip)
     rng = random.Random(SEED)
     picked, per_source, long_per_source = [], defaultdict(list), defaultdict(list)
     seen_hashes = set()
     for corpus, doc_id, source, text in documents():
         digest = sha256_text(text)
-        if digest in seen_hashes:
+        if digest in seen_hashes or f"{corpus}:{doc_id}" in skip:
             continue
         seen_hashes.add(digest)
         for q in find_quotes(text):
@@ -78,11 +101,11 @@ def main() -> None:
         rng.shuffle(longs)
         # a few long quotes per outlet as contrast, more where an outlet has few short ones
         n_long = max(LONG_PER_SOURCE, MIN_PER_SOURCE - len(shorts))
-        picked.extend(shorts[:ALLSIDES_PER_SOURCE] + longs[:n_long])
+        picked.extend(shorts[:args.allsides_per_source] + longs[:n_long])
     rng.shuffle(picked)
     args.out.mkdir(parents=True, exist_ok=True)
     for b in range(args.batches):
-        with open(args.out / f"batch_{b:02d}.jsonl", "w", encoding="utf-8") as f:
+        with open(args.out / f"{args.prefix}_{b:02d}.jsonl", "w", encoding="utf-8") as f:
             for rec in picked[b :: args.batches]:
                 f.write(json.dumps(rec, ensure_ascii=False) + "\n")
     sources = {r["source"] for r in picked}

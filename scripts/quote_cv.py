@@ -13,6 +13,14 @@ are not in the quote corpus (SCARE where annotators marked a scare quote, else "
 label, see framing.training.steps.quote_loss). No news dev article is used, and the held-out documents
 are only ever quote-corpus documents. Besides the most likely class, the report gives SCARE-vs-rest at
 P(SCARE) >= --threshold, the decision rule the shipped model applies (its SCARE_QUOTE threshold).
+
+The corpus grows in annotation rounds (a record's `batch`: `batch_NN` is round 1, `r2_batch_NN` round 2).
+Folds are drawn per round and merged fold by fold, so round 1's held-out documents are the same in every
+run whatever later rounds add: a paired comparison with earlier runs. The report gives the pooled
+figures for all quotes and for each round.
+
+With --work DIR every finished fold is kept there, and a rerun with the same settings starts at the first
+missing fold (a long run survives an interruption).
 """
 
 from __future__ import annotations
@@ -46,6 +54,27 @@ def news_quotes() -> list[QuoteExample]:
     return quote_examples(news.fit + news.tune, QUOTE_CLASSES, skip=quote_corpus_ids(CORPUS))
 
 
+def document_rounds(path: Path) -> dict[str, str]:
+    """``"corpus:doc_id"`` -> the annotation round of its records (``"round 1"``, ``"round 2"``, ...)."""
+    rounds = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            rec = json.loads(line)
+            prefix = rec["batch"].split("_batch")[0] if "_batch" in rec["batch"] else "r1"
+            rounds[f"{rec['corpus']}:{rec['doc_id']}"] = f"round {prefix.lstrip('r')}"
+    return rounds
+
+
+def folds_by_round(groups: list[str], rounds: dict[str, str], n_folds: int) -> list[np.ndarray]:
+    """Held-out example indices of each fold: a GroupKFold split of every round on its own, merged."""
+    held: list[list[int]] = [[] for _ in range(n_folds)]
+    for name in sorted({rounds[g] for g in groups}):  # only the rounds present (e.g. under --limit)
+        idx = [i for i, g in enumerate(groups) if rounds[g] == name]
+        for k, (_, test) in enumerate(GroupKFold(n_splits=n_folds).split(idx, groups=[groups[i] for i in idx])):
+            held[k] += [idx[j] for j in test]
+    return [np.array(sorted(h)) for h in held]
+
+
 def train_fold(train: list[QuoteExample], epochs: int, batch_size: int, lr: float, seed: int) -> FramingModel:
     torch.manual_seed(seed)
     model = FramingModel.from_base(FramingConfig())
@@ -77,6 +106,7 @@ def main() -> None:
     ap.add_argument("--predictions", type=Path,
                     help="also write every held-out quote's class probabilities here (JSON Lines: document, "
                          "sentence, inner offsets in it, gold class, probabilities), e.g. for a second-stage model")
+    ap.add_argument("--work", type=Path, help="keep each finished fold here; a rerun resumes at the first missing one")
     args = ap.parse_args()
     args.out = args.out or Path("docs/quote_cv_news.json" if args.news else "docs/quote_cv.json")
     if args.card_only:
@@ -95,15 +125,31 @@ def main() -> None:
     if extra:
         print(f"news quotations: {sum(len(e.quotes) for e in extra)} in {len(extra)} sentences", flush=True)
     names = list(QUOTE_CLASSES)
-    gold_all, pred_all, rule_all, p_scare, rows = [], [], [], [], []
-    for fold, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=args.folds).split(examples, groups=groups)):
-        train = [examples[i] for i in train_idx] + extra
-        model = train_fold(train, args.epochs, args.batch_size, args.lr, args.seed + fold)
+    rounds = document_rounds(CORPUS)
+    settings = {"folds": args.folds, "epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
+                "seed": args.seed, "news": args.news, "threads": args.threads, "limit": args.limit,
+                "quotes": sum(len(e.quotes) for e in examples)}
+    gold_all, pred_all, rule_all, p_scare, rows, round_all = [], [], [], [], [], []
+    for fold, test_idx in enumerate(folds_by_round(groups, rounds, args.folds)):
+        done = args.work / f"fold_{fold}.npz" if args.work else None
+        if done and done.exists() and json.loads(str(np.load(done)["settings"])) == settings:
+            probs, gold = np.load(done)["probs"], np.load(done)["gold"]
+            print(f"fold {fold}: kept from {done}", flush=True)
+        else:
+            held_out = set(test_idx.tolist())
+            train = [e for i, e in enumerate(examples) if i not in held_out] + extra
+            model = train_fold(train, args.epochs, args.batch_size, args.lr, args.seed + fold)
+            probs, gold = quote_probabilities(model, [examples[i] for i in test_idx])
+            if done:
+                args.work.mkdir(parents=True, exist_ok=True)
+                partial = done.with_suffix(".partial.npz")
+                np.savez(partial, probs=probs, gold=gold, settings=json.dumps(settings))
+                partial.replace(done)  # a fold file is whole or absent
         held = [examples[i] for i in test_idx]
-        probs, gold = quote_probabilities(model, held)
         rule = np.array([scare if rule_is_scare(e.text, q.inner_start, q.inner_end) else -1
                          for e in held for q, _ in e.quotes])
         quotes = [(groups[i], examples[i].text, q) for i in test_idx for q, _ in examples[i].quotes]
+        round_all += [rounds[doc] for doc, _, _ in quotes]
         rows += [{"document": doc, "sentence": text, "inner_start": q.inner_start, "inner_end": q.inner_end,
                   "gold": names[int(g)], "probabilities": [round(float(x), 6) for x in p]}
                  for (doc, text, q), g, p in zip(quotes, gold, probs)]
@@ -119,6 +165,11 @@ def main() -> None:
         args.predictions.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     gold, pred, rule = np.concatenate(gold_all), np.concatenate(pred_all), np.concatenate(rule_all)
     at_threshold = np.where(np.concatenate(p_scare) >= args.threshold, scare, -1)
+    in_round = np.array(round_all)
+    by_round = {name: {"quotes": int((in_round == name).sum()),
+                       "model": report(gold[in_round == name], pred[in_round == name], scare),
+                       "model_at_threshold": report(gold[in_round == name], at_threshold[in_round == name], scare)}
+                for name in sorted(set(round_all))}
     result = {
         "data": f"data/quotes/quotes.jsonl, {len(gold)} quotes in {len(set(groups))} documents, "
                 f"{args.folds}-fold cross-validation grouped by document (quote head trained on quotes only"
@@ -126,18 +177,19 @@ def main() -> None:
         "model": report(gold, pred, scare),
         "model_at_threshold": {"threshold": args.threshold, **report(gold, at_threshold, scare)},
         "rule": report(gold, rule, scare),
+        "by_round": by_round,
         "report": classification_report(gold, pred, labels=list(range(len(names))), target_names=names,
                                         zero_division=0, digits=3),
         "confusion": confusion_matrix(gold, pred, labels=list(range(len(names)))).tolist(),
         "rule_confusion_scare_vs_rest": confusion_matrix(gold == scare, rule == scare).tolist(),
         "labels": names,
-        "settings": {"folds": args.folds, "epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
-                     "seed": args.seed, "news": args.news, "threads": args.threads},
+        "settings": settings,
         "minutes": round((time.time() - t0) / 60, 1),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps({k: result[k] for k in ("model", "model_at_threshold", "rule", "confusion")}, indent=1))
+    print(json.dumps({k: result[k] for k in ("model", "model_at_threshold", "rule", "by_round", "confusion")},
+                     indent=1))
     print(result["report"])
     if args.model_dir:
         write_card(args.model_dir, result)
