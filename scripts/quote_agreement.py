@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sklearn.metrics import cohen_kappa_score, confusion_matrix
 
+from framing.data.quote_corpus import annotation_round
 from framing.labels import QUOTE_CLASSES
 
 CORPUS = Path("data/quotes/quotes.jsonl")
@@ -38,7 +39,7 @@ def main() -> None:
         OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     by_round: dict[str, list[dict]] = {}
     for r in rows:
-        by_round.setdefault("round 2" if first[r["id"]]["batch"].startswith("r2_") else "round 1", []).append(r)
+        by_round.setdefault(annotation_round(first[r["id"]]["batch"]), []).append(r)
     for name, part in sorted(by_round.items()):
         print(f"{name}: {len(part)} quotes, Cohen's kappa 5 labels "
               f"{cohen_kappa_score([r['first'] for r in part], [r['second'] for r in part]):.3f}, SCARE vs rest "

@@ -36,6 +36,7 @@ from sklearn.metrics import classification_report, confusion_matrix, precision_r
 from sklearn.model_selection import GroupKFold
 
 from framing.config import FramingConfig
+from framing.data.quote_corpus import annotation_round
 from framing.evaluation.baselines import rule_is_scare
 from framing.labels import QUOTE_CLASSES, SCARE_CLASS
 from framing.modeling import FramingModel
@@ -60,8 +61,7 @@ def document_rounds(path: Path) -> dict[str, str]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             rec = json.loads(line)
-            prefix = rec["batch"].split("_batch")[0] if "_batch" in rec["batch"] else "r1"
-            rounds[f"{rec['corpus']}:{rec['doc_id']}"] = f"round {prefix.lstrip('r')}"
+            rounds[f"{rec['corpus']}:{rec['doc_id']}"] = annotation_round(rec["batch"])
     return rounds
 
 
@@ -132,8 +132,9 @@ def main() -> None:
     gold_all, pred_all, rule_all, p_scare, rows, round_all = [], [], [], [], [], []
     for fold, test_idx in enumerate(folds_by_round(groups, rounds, args.folds)):
         done = args.work / f"fold_{fold}.npz" if args.work else None
-        if done and done.exists() and json.loads(str(np.load(done)["settings"])) == settings:
-            probs, gold = np.load(done)["probs"], np.load(done)["gold"]
+        kept = np.load(done) if done and done.exists() else None
+        if kept is not None and json.loads(str(kept["settings"])) == settings:
+            probs, gold = kept["probs"], kept["gold"]
             print(f"fold {fold}: kept from {done}", flush=True)
         else:
             held_out = set(test_idx.tolist())

@@ -45,6 +45,17 @@ class QuoteRecord:
         return self.text[self.inner_start : self.inner_end]
 
 
+def annotation_round(batch: str) -> str:
+    """The annotation round a record's ``batch`` belongs to: ``batch_NN`` is round 1, ``rK_batch_NN`` round K.
+
+    Example:
+        >>> annotation_round("batch_03"), annotation_round("r2_batch_01")
+        ('round 1', 'round 2')
+    """
+    prefix, sep, _ = batch.partition("_batch")
+    return f"round {prefix[1:]}" if sep and prefix.startswith("r") else "round 1"
+
+
 def load_documents(corpora: set[str]) -> dict[tuple[str, str], tuple[str, str]]:
     """``{(corpus, doc_id): (source, text)}`` for the named corpora."""
     docs: dict[tuple[str, str], tuple[str, str]] = {}

@@ -173,8 +173,6 @@ def test_scare_quotes_are_highlighted_explained_dismissed_and_exported(page, tmp
     assert page.errors == []
 
 
-# quotation marks the default model is less sure about: "moderate" (about 0.31) shows only at a higher
-# sensitivity, "green" (about 0.55) only at the standard one and above
 # two quotes near the shipped SCARE_QUOTE threshold (0.40): "routine" at P(SCARE) 0.51 drops out at the lowest
 # sensitivity (0.65), "smart" at 0.32 comes in at the highest (0.15); retraining the model may move them
 UNSURE = PARAGRAPH + ' The "routine" check took hours. The new "smart" meters were installed.'
