@@ -27,7 +27,7 @@ from framing.model_files import CARD_NAME, CONFIG_NAME, LABELS_NAME, SEEN_NAME, 
 from framing.nn import precision as precision_modes
 from framing.nn.base_model import BASE_MODEL_NAME, base_model_dir
 from framing.pipeline.decode import unit_scores
-from framing.pipeline.encode import encode_arrays, load_tokenizer
+from framing.pipeline.encode import batch_arrays, load_tokenizer
 from framing.pipeline.prepared import PreparedDocument, prepare_document
 from framing.pipeline.quotes import Quote
 from framing.pipeline.results import DocumentResult
@@ -36,6 +36,7 @@ from framing.record import ModelRecord, read_seen
 
 if TYPE_CHECKING:
     import torch
+    from tokenizers import Encoding
 
     from framing.nn.network import FramingNetwork
     from framing.nn.onnx_runtime import OnnxEngine
@@ -327,14 +328,18 @@ class FramingModel:
         """
         if batch_size < 1 or workers < 1:
             raise UsageError(f"batch_size and workers must be at least 1, got {batch_size} and {workers}")
-        order = sorted(range(len(items)), key=lambda i: items[i][0].sentence_length(items[i][1]))
+        # tokenised once, up front, and sorted by token count: batches of equal lengths carry almost no padding
+        # (sorted by characters, a fifth of the positions the encoder ran were padding)
+        encodings = self.tokenizer.encode_batch([doc.sentence_text(k) for doc, k in items])
+        order = sorted(range(len(items)), key=lambda i: len(encodings[i].ids))
         if self.network is not None:
             self.network.eval()
             self._merge()
         chunks = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
 
         def run(chunk: list[int]) -> list[SentenceScores]:
-            return self._score_sentences([items[i][0] for i in chunk], [items[i][1] for i in chunk])
+            return self._score_sentences([items[i][0] for i in chunk], [items[i][1] for i in chunk],
+                                         [encodings[i] for i in chunk])
 
         out: list[SentenceScores] = [None] * len(items)  # type: ignore[list-item]
         done = 0
@@ -352,11 +357,12 @@ class FramingModel:
                     progress(done, len(items))
         return out
 
-    def _score_sentences(self, docs: list[PreparedDocument], indices: list[int]) -> list[SentenceScores]:
+    def _score_sentences(self, docs: list[PreparedDocument], indices: list[int], encodings: list[Encoding]
+                         ) -> list[SentenceScores]:
         cfg, labels = self.config, self.config.labelset
         bounds = [doc.sentences[k] for doc, k in zip(docs, indices)]
-        texts = [doc.text[s:e] for doc, (s, e) in zip(docs, bounds)]
-        batch = encode_arrays(self.tokenizer, texts)
+        texts = [doc.sentence_text(k) for doc, k in zip(docs, indices)]
+        batch = batch_arrays(self.tokenizer, texts, encodings)
         quotes = [(row, q) for row, (doc, k) in enumerate(zip(docs, indices)) for q in doc.quotes[k]]
         n_classes = len(cfg.quote_classes)
         if not labels.quote_label:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from tokenizers import Tokenizer
+from tokenizers import Encoding, Tokenizer
 
 from framing.pipeline.quotes import Quote
 
@@ -48,24 +48,46 @@ class Batch:
 
 
 def load_tokenizer(folder: Path, max_length: int) -> Tokenizer:
-    """The base model's fast tokenizer (``tokenizer.json``), truncating at ``max_length`` and padding to the longest."""
+    """The base model's fast tokenizer (``tokenizer.json``), truncating at ``max_length``.
+
+    It does not pad: :func:`batch_arrays` pads each batch to its own longest sentence, so that sentences can be
+    tokenised once, sorted by their token counts, and batched with almost no padding.
+    """
     tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
     tokenizer.enable_truncation(max_length)
-    pad_id = tokenizer.token_to_id("[PAD]") or 0
-    tokenizer.enable_padding(pad_id=pad_id, pad_token="[PAD]")
+    tokenizer.no_padding()  # the file's own setting pads every sentence to 128 tokens
     return tokenizer
 
 
 def encode_arrays(tokenizer: Tokenizer, texts: Sequence[str]) -> Batch:
     """Tokenise ``texts`` (already sentences) with padding to the longest one, as int64 numpy arrays."""
-    encodings = tokenizer.encode_batch(list(texts))
-    input_ids = np.array([e.ids for e in encodings], dtype=np.int64)
-    attention_mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-    offsets = [enc.offsets for enc in encodings]  # (start, end) int tuples; (0, 0) for special and pad tokens
-    word_ids = [enc.word_ids for enc in encodings]
+    return batch_arrays(tokenizer, texts, tokenizer.encode_batch(list(texts)))
+
+
+def batch_arrays(tokenizer: Tokenizer, texts: Sequence[str], encodings: Sequence[Encoding]) -> Batch:
+    """A :class:`Batch` of ``encodings`` (``tokenizer``'s, of ``texts``), padded to the longest of them.
+
+    Example:
+        >>> from framing.nn.base_model import base_model_dir  # doctest: +SKIP
+        >>> tok = load_tokenizer(base_model_dir(), 256)  # doctest: +SKIP
+        >>> b = batch_arrays(tok, ["Hi.", "Hi there."], tok.encode_batch(["Hi.", "Hi there."]))  # doctest: +SKIP
+        >>> b.attention_mask.tolist(), b.word_ids[0]  # doctest: +SKIP
+        ([[1, 1, 1, 1, 0], [1, 1, 1, 1, 1]], [None, 0, 1, None, None])
+    """
+    width = max((len(e.ids) for e in encodings), default=0)
+    pad_id = tokenizer.token_to_id("[PAD]") or 0
+    input_ids = np.full((len(encodings), width), pad_id, dtype=np.int64)
+    attention_mask = np.zeros((len(encodings), width), dtype=np.int64)
+    offsets, word_ids = [], []
+    for row, e in enumerate(encodings):
+        n = len(e.ids)
+        input_ids[row, :n] = e.ids
+        attention_mask[row, :n] = 1
+        offsets.append(e.offsets + [(0, 0)] * (width - n))  # (start, end) int tuples; (0, 0) for special and pad
+        word_ids.append(e.word_ids + [None] * (width - n))
     # built as lists and converted once: item assignment into an array costs microseconds per token
     casing_ids = np.array([[casing(text[s:e]) if e > s else LOWER for s, e in offs]
-                           for text, offs in zip(texts, offsets)], dtype=np.int64)
+                           for text, offs in zip(texts, offsets)], dtype=np.int64).reshape(len(encodings), width)
     return Batch(input_ids, attention_mask, casing_ids, offsets, word_ids)
 
 

@@ -31,6 +31,10 @@ class PreparedDocument:
     def sentence_length(self, k: int) -> int:
         return self.sentences[k][1] - self.sentences[k][0]
 
+    def sentence_text(self, k: int) -> str:
+        start, end = self.sentences[k]
+        return self.text[start:end]
+
 
 def prepare_document(text: str, sentences: list[tuple[int, int]] | None = None) -> PreparedDocument:
     """Segment ``text`` (unless ``sentences`` are given) and place each quote in the sentence it starts in."""
