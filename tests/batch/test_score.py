@@ -298,3 +298,54 @@ def test_metadata_is_text_whatever_the_input_guesses(tiny_model_dir, tmp_path, m
     assert (state["documents"], state["errors"]) == (3, 1)
     docs = tables(tmp_path / "out")["documents"]
     assert docs[["year", "zip", "date"]].to_dict("records") == want
+
+
+def test_scoring_stopped_while_a_chunk_is_written_leaves_that_chunk_committed(tiny_model_dir, tmp_path, monkeypatch):
+    # stopping while a chunk is being written must leave that chunk committed or absent, never half-written
+    import framing.batch.score as scoring
+    from framing.batch.tables import chunk_info, committed_chunks
+
+    path = write_tabular(tmp_path)["jsonl"]
+    real_score, real_write = scoring.score_batch, scoring.write_chunk
+    calls = []
+
+    def score_then_stop(docs, score):
+        calls.append(len(docs))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real_score(docs, score)
+
+    def slow_write(*args):
+        time.sleep(0.3)  # still writing chunk 1 when scoring chunk 2 stops
+        return real_write(*args)
+
+    monkeypatch.setattr(scoring, "score_batch", score_then_stop)
+    monkeypatch.setattr(scoring, "write_chunk", slow_write)
+    with pytest.raises(KeyboardInterrupt):
+        score([path], tmp_path / "out", tiny_model_dir, chunk_size=2)
+    chunks = committed_chunks(tmp_path / "out" / "chunks")
+    assert [(chunk_info(c)["start"], chunk_info(c)["end"]) for c in chunks] == [(0, 2)]
+    monkeypatch.setattr(scoring, "score_batch", real_score)
+    state = score([path], tmp_path / "out", tiny_model_dir, chunk_size=2)
+    assert (state["complete"], state["documents"]) == (True, 4)
+    assert tables(tmp_path / "out")["documents"]["doc_id"].tolist() == ["doc0", "doc1", "doc2", "doc3"]
+
+
+def test_a_failed_chunk_write_fails_the_run_and_commits_nothing_after_it(tiny_model_dir, tmp_path, monkeypatch):
+    import framing.batch.score as scoring
+    from framing.batch.tables import committed_chunks
+
+    path = write_tabular(tmp_path)["jsonl"]
+    real_write, written = scoring.write_chunk, []
+
+    def full_disk(name, tables, info):
+        if info["start"] == 2:
+            raise OSError(28, "No space left on device")
+        written.append(info["start"])
+        return real_write(name, tables, info)
+
+    monkeypatch.setattr(scoring, "write_chunk", full_disk)
+    with pytest.raises(OSError, match="No space left on device"):
+        score([path], tmp_path / "out", tiny_model_dir, chunk_size=1)
+    assert written == [0, 1]
+    assert len(committed_chunks(tmp_path / "out" / "chunks")) == 2
