@@ -68,10 +68,10 @@ def batch_arrays(tokenizer: Tokenizer, texts: Sequence[str], encodings: Sequence
     """A :class:`Batch` of ``encodings`` (``tokenizer``'s, of ``texts``), padded to the longest of them.
 
     Example:
-        >>> from framing.nn.base_model import base_model_dir  # doctest: +SKIP
-        >>> tok = load_tokenizer(base_model_dir(), 256)  # doctest: +SKIP
-        >>> b = batch_arrays(tok, ["Hi.", "Hi there."], tok.encode_batch(["Hi.", "Hi there."]))  # doctest: +SKIP
-        >>> b.attention_mask.tolist(), b.word_ids[0]  # doctest: +SKIP
+        >>> from framing.nn.base_model import base_model_dir
+        >>> tok = load_tokenizer(base_model_dir(), 256)
+        >>> b = batch_arrays(tok, ["Hi.", "Hi there."], tok.encode_batch(["Hi.", "Hi there."]))
+        >>> b.attention_mask.tolist(), b.word_ids[0]
         ([[1, 1, 1, 1, 0], [1, 1, 1, 1, 1]], [None, 0, 1, None, None])
     """
     width = max((len(e.ids) for e in encodings), default=0)

@@ -55,3 +55,32 @@ def test_int8_evaluation_never_updates_the_model_card(tmp_path, capsys):
     assert code == 2
     assert "--int8 and --update-model cannot be combined" in capsys.readouterr().err
     assert not (tmp_path / "r").exists()
+
+
+def test_batches_are_sorted_by_token_count_and_keep_every_sentences_scores(tiny_model_dir, monkeypatch):
+    import framing.nn.torch_runtime as runtime
+
+    model = FramingModel.from_pretrained(tiny_model_dir, runtime="torch")
+    # sorted by characters these interleave (102, 103, 104, ... characters: a doubled space adds one and no token);
+    # by tokens the four of single letters (53 tokens) and the four of long words (fewer) each fill one batch
+    def widened(text: str, k: int) -> str:
+        return text.replace(" ", "  ", k)
+
+    letters = " ".join("abcdefghijklmnopqrstuvwxyz" * 2)[:101] + "."
+    words = "Extraordinarily sophisticated parliamentarians deliberated interminably over constitutional amendment."
+    texts = [widened(letters, k) if k % 2 == 0 else widened(words, k) for k in range(8)]
+    assert [len(t) for t in texts] == list(range(102, 110))
+    expected = [model.decode(s).to_dict() for s in model.score_many(texts, batch_size=1)]
+    padding, real = [], []
+    original = runtime.probabilities
+
+    def counting(network, batch, quotes, n_classes):
+        padding.append(int((batch.attention_mask == 0).sum()))
+        real.append(int(batch.attention_mask.sum()))
+        return original(network, batch, quotes, n_classes)
+
+    monkeypatch.setattr(runtime, "probabilities", counting)
+    batched = [model.decode(s).to_dict() for s in model.score_many(texts, batch_size=4)]
+    assert len(padding) == 2 and sum(real) > 0
+    assert padding == [0, 0]  # each batch holds sentences of one token count
+    assert batched == expected  # in input order, the same as one sentence at a time
