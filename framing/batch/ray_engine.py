@@ -32,7 +32,7 @@ from framing.model_files import CONFIG_NAME, INFERENCE_FILES
 from framing.pipeline.results import DocumentResult, Sentence, Span
 
 CPUS_PER_ACTOR = 0.5
-DOCS_PER_BATCH = 8  # documents per actor call; their sentences are batched together by length
+DOCS_PER_BATCH = 8  # documents per actor call; their sentences are batched together by token count
 
 
 def scoring_error(e: BaseException) -> str:

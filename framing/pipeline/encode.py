@@ -74,6 +74,8 @@ def batch_arrays(tokenizer: Tokenizer, texts: Sequence[str], encodings: Sequence
         >>> b.attention_mask.tolist(), b.word_ids[0]
         ([[1, 1, 1, 1, 0], [1, 1, 1, 1, 1]], [None, 0, 1, None, None])
     """
+    if len(texts) != len(encodings):
+        raise ValueError(f"{len(texts)} texts but {len(encodings)} encodings")
     width = max((len(e.ids) for e in encodings), default=0)
     pad_id = tokenizer.token_to_id("[PAD]") or 0
     input_ids = np.full((len(encodings), width), pad_id, dtype=np.int64)

@@ -28,9 +28,6 @@ class PreparedDocument:
     sentences: list[tuple[int, int]]
     quotes: list[list[Quote]]
 
-    def sentence_length(self, k: int) -> int:
-        return self.sentences[k][1] - self.sentences[k][0]
-
     def sentence_text(self, k: int) -> str:
         start, end = self.sentences[k]
         return self.text[start:end]

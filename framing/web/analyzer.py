@@ -39,7 +39,7 @@ TURN_SENTENCES = 2 * BATCH_SIZE
 @dataclass
 class _Job:
     doc: PreparedDocument
-    order: list[int]  # its sentences shortest first: the order score_many runs them in
+    order: list[int]  # its sentences fewest tokens first: the order score_many runs them in
     future: Future = field(default_factory=Future)
     scored: dict[int, SentenceScores] = field(default_factory=dict)
     taken: int = 0  # how many of ``order`` have been handed to a turn
@@ -80,7 +80,8 @@ class Analyzer:
                 self._cache.move_to_end(key)
                 return self._cache[key]
         doc = prepare_document(text)  # here, in the request's thread: the scoring thread only scores
-        job = _Job(doc, sorted(range(len(doc.sentences)), key=doc.sentence_length))
+        order, _ = self.model.by_token_count([doc.sentence_text(k) for k in range(len(doc.sentences))])
+        job = _Job(doc, order)
         if job.order:
             self._queue.put(job)
         else:

@@ -300,32 +300,28 @@ def test_metadata_is_text_whatever_the_input_guesses(tiny_model_dir, tmp_path, m
     assert docs[["year", "zip", "date"]].to_dict("records") == want
 
 
-def test_scoring_stopped_while_a_chunk_is_written_leaves_that_chunk_committed(tiny_model_dir, tmp_path, monkeypatch):
-    # stopping while a chunk is being written must leave that chunk committed or absent, never half-written
-    import framing.batch.score as scoring
+def test_a_run_stopped_in_the_middle_of_a_chunk_write_leaves_no_part_of_that_chunk(tiny_model_dir, tmp_path,
+                                                                                     monkeypatch):
+    import framing.batch.tables as tables_module
     from framing.batch.tables import chunk_info, committed_chunks
 
     path = write_tabular(tmp_path)["jsonl"]
-    real_score, real_write = scoring.score_batch, scoring.write_chunk
-    calls = []
+    real_write_table, files = tables_module.pq.write_table, []
 
-    def score_then_stop(docs, score):
-        calls.append(len(docs))
-        if len(calls) == 2:
+    def stop_in_the_second_chunk(table, where, *args, **kwargs):
+        files.append(Path(where))
+        if len(files) == 6:  # the second chunk's second table: its first file is already on disk
             raise KeyboardInterrupt
-        return real_score(docs, score)
+        return real_write_table(table, where, *args, **kwargs)
 
-    def slow_write(*args):
-        time.sleep(0.3)  # still writing chunk 1 when scoring chunk 2 stops
-        return real_write(*args)
-
-    monkeypatch.setattr(scoring, "score_batch", score_then_stop)
-    monkeypatch.setattr(scoring, "write_chunk", slow_write)
+    monkeypatch.setattr(tables_module.pq, "write_table", stop_in_the_second_chunk)
     with pytest.raises(KeyboardInterrupt):
         score([path], tmp_path / "out", tiny_model_dir, chunk_size=2)
+    assert files[4].parent.name.endswith(".tmp") and not files[4].parent.exists()  # written, then cleared
     chunks = committed_chunks(tmp_path / "out" / "chunks")
     assert [(chunk_info(c)["start"], chunk_info(c)["end"]) for c in chunks] == [(0, 2)]
-    monkeypatch.setattr(scoring, "score_batch", real_score)
+    assert not list((tmp_path / "out" / "chunks").glob(".*tmp"))
+    monkeypatch.setattr(tables_module.pq, "write_table", real_write_table)
     state = score([path], tmp_path / "out", tiny_model_dir, chunk_size=2)
     assert (state["complete"], state["documents"]) == (True, 4)
     assert tables(tmp_path / "out")["documents"]["doc_id"].tolist() == ["doc0", "doc1", "doc2", "doc3"]

@@ -62,7 +62,7 @@ def test_batches_are_sorted_by_token_count_and_keep_every_sentences_scores(tiny_
 
     model = FramingModel.from_pretrained(tiny_model_dir, runtime="torch")
     # sorted by characters these interleave (102, 103, 104, ... characters: a doubled space adds one and no token);
-    # by tokens the four of single letters (53 tokens) and the four of long words (fewer) each fill one batch
+    # by tokens the four of single letters (54 tokens) and the four of long words (18) each fill one batch
     def widened(text: str, k: int) -> str:
         return text.replace(" ", "  ", k)
 

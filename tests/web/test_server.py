@@ -133,3 +133,29 @@ def test_twenty_concurrent_clients_get_the_same_answers(model):
             responses = list(pool.map(post, texts))
     assert [r.status_code for r in responses] == [200] * 20
     assert [r.json() for r in responses] == expected
+
+
+def test_a_long_request_alone_runs_the_batches_of_predict(model, monkeypatch):
+    import framing.nn.torch_runtime as runtime
+    from framing.web.analyzer import TURN_SENTENCES, Analyzer
+
+    # more sentences than one turn, of many token counts, some equal in characters and not in tokens
+    sentences = [("x " * (1 + i % 9)) + f"Draft {i} was filed by the U.S.-based office no. {i * 37}."
+                 for i in range(90)]
+    text = " ".join(s[0].upper() + s[1:] for s in sentences)
+    seen: list[list[tuple[int, ...]]] = []
+    original = runtime.probabilities
+
+    def recording(network, batch, quotes, n_classes):
+        seen[-1].append(tuple(sorted(map(tuple, batch.input_ids.tolist()))))
+        return original(network, batch, quotes, n_classes)
+
+    monkeypatch.setattr(runtime, "probabilities", recording)
+    seen.append([])
+    expected = model.predict(text)
+    seen.append([])
+    analyzer = Analyzer(model, batch_size=32)
+    body = analyzer.analyze(text)
+    assert len(expected.sentences) > TURN_SENTENCES and len(seen[0]) > 2
+    assert sorted(seen[1]) == sorted(seen[0])  # the same sentences together in each batch
+    assert {k: v for k, v in body.items() if k != "thresholds"} == expected.to_dict()
