@@ -311,15 +311,16 @@ class FramingModel:
         return [DocumentScores(doc.text, [next(scored) for _ in doc.sentences]) for doc in docs]
 
     def score_sentences(self, items: Sequence[tuple[PreparedDocument, int]], batch_size: int = 32,
-                        workers: int = 1, progress: Callable[[int, int], None] | None = None
-                        ) -> list[SentenceScores]:
+                        workers: int = 1, progress: Callable[[int, int], None] | None = None,
+                        encodings: Sequence[Encoding] | None = None) -> list[SentenceScores]:
         """The scores of sentence ``k`` of each ``(document, k)`` in ``items``, in that order.
 
-        The sentences are sorted by token count (:meth:`by_token_count`) and run ``batch_size`` at a time (almost
-        no padding). ``workers > 1``
-        runs that many batches at once, each on one torch thread: on small batches this keeps the cores
-        busier than torch's own threads, which wait for each other after every operation (for batch scoring;
-        the results are the same). ``progress(done, total)`` is called after each batch.
+        The sentences are sorted by token count (:meth:`by_token_count`) and run ``batch_size`` at a time
+        (almost no padding); ``encodings``, if given, are the sentences' own (from :meth:`by_token_count`), so
+        that a caller who has already tokenised them does not do it twice. ``workers > 1`` runs that many
+        batches at once, each on one torch thread: on small batches this keeps the cores busier than torch's
+        own threads, which wait for each other after every operation (for batch scoring; the results are the
+        same). ``progress(done, total)`` is called after each batch.
 
         Example:
             >>> from framing.pipeline.prepared import prepare_document  # doctest: +SKIP
@@ -329,7 +330,10 @@ class FramingModel:
         """
         if batch_size < 1 or workers < 1:
             raise UsageError(f"batch_size and workers must be at least 1, got {batch_size} and {workers}")
-        order, encodings = self.by_token_count([doc.sentence_text(k) for doc, k in items])
+        if encodings is None:
+            order, encodings = self.by_token_count([doc.sentence_text(k) for doc, k in items])
+        else:
+            order = token_count_order(encodings)
         if self.network is not None:
             self.network.eval()
             self._merge()
@@ -367,7 +371,7 @@ class FramingModel:
             [1, 0]
         """
         encodings = self.tokenizer.encode_batch(list(texts))
-        return sorted(range(len(texts)), key=lambda i: len(encodings[i].ids)), encodings
+        return token_count_order(encodings), encodings
 
     def _score_sentences(self, docs: list[PreparedDocument], indices: list[int], encodings: list[Encoding]
                          ) -> list[SentenceScores]:
@@ -397,3 +401,8 @@ class FramingModel:
                 # quotes are listed sentence by sentence, so each sentence's rows are contiguous
                 out[row].quote_probs = quote_probs[i + 1 - len(out[row].quotes) : i + 1]
         return out
+
+
+def token_count_order(encodings: Sequence[Encoding]) -> list[int]:
+    """Positions of ``encodings`` from fewest tokens to most, ties in input order."""
+    return sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))

@@ -40,6 +40,7 @@ TURN_SENTENCES = 2 * BATCH_SIZE
 class _Job:
     doc: PreparedDocument
     order: list[int]  # its sentences fewest tokens first: the order score_many runs them in
+    encodings: list  # each sentence's tokens, made in the request's thread and not again by the scorer
     future: Future = field(default_factory=Future)
     scored: dict[int, SentenceScores] = field(default_factory=dict)
     taken: int = 0  # how many of ``order`` have been handed to a turn
@@ -80,8 +81,8 @@ class Analyzer:
                 self._cache.move_to_end(key)
                 return self._cache[key]
         doc = prepare_document(text)  # here, in the request's thread: the scoring thread only scores
-        order, _ = self.model.by_token_count([doc.sentence_text(k) for k in range(len(doc.sentences))])
-        job = _Job(doc, order)
+        order, encodings = self.model.by_token_count([doc.sentence_text(k) for k in range(len(doc.sentences))])
+        job = _Job(doc, order, encodings)
         if job.order:
             self._queue.put(job)
         else:
@@ -105,8 +106,9 @@ class Analyzer:
                     break
             turn = self._take(pending)
             items = [(job.doc, k) for job, ks in turn for k in ks]
+            encodings = [job.encodings[k] for job, ks in turn for k in ks]
             try:
-                scores = iter(self.model.score_sentences(items, self._batch))
+                scores = iter(self.model.score_sentences(items, self._batch, encodings=encodings))
             except Exception as e:  # the requests in this turn report it; the others and the worker go on
                 for job, _ in turn:
                     job.future.set_exception(e)

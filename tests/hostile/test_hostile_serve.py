@@ -262,7 +262,7 @@ def test_a_turn_gives_the_oldest_request_a_batch_and_the_rest_to_the_fewest_left
 
     def job(text):
         doc = prepare_document(text)
-        return _Job(doc, model.by_token_count([doc.sentence_text(k) for k in range(len(doc.sentences))])[0])
+        return _Job(doc, *model.by_token_count([doc.sentence_text(k) for k in range(len(doc.sentences))]))
 
     analyzer = Analyzer(model, turn_sentences=4, batch_size=2)
     big, small = job("One. Two. Three. Four. Five. Six."), [job(f"Small {i}.") for i in range(3)]
