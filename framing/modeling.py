@@ -27,7 +27,7 @@ from framing.model_files import CARD_NAME, CONFIG_NAME, LABELS_NAME, SEEN_NAME, 
 from framing.nn import precision as precision_modes
 from framing.nn.base_model import BASE_MODEL_NAME, base_model_dir
 from framing.pipeline.decode import unit_scores
-from framing.pipeline.encode import batch_arrays, load_tokenizer
+from framing.pipeline.encode import batch_arrays, load_tokenizer, token_count_order
 from framing.pipeline.prepared import PreparedDocument, prepare_document
 from framing.pipeline.quotes import Quote
 from framing.pipeline.results import DocumentResult
@@ -315,12 +315,11 @@ class FramingModel:
                         encodings: Sequence[Encoding] | None = None) -> list[SentenceScores]:
         """The scores of sentence ``k`` of each ``(document, k)`` in ``items``, in that order.
 
-        The sentences are sorted by token count (:meth:`by_token_count`) and run ``batch_size`` at a time
-        (almost no padding); ``encodings``, if given, are the sentences' own (from :meth:`by_token_count`), so
-        that a caller who has already tokenised them does not do it twice. ``workers > 1`` runs that many
-        batches at once, each on one torch thread: on small batches this keeps the cores busier than torch's
-        own threads, which wait for each other after every operation (for batch scoring; the results are the
-        same). ``progress(done, total)`` is called after each batch.
+        The sentences are sorted by token count and run ``batch_size`` at a time (almost no padding);
+        ``encodings`` (from :meth:`by_token_count`) spare a caller who has tokenised them already. ``workers > 1``
+        runs that many batches at once, each on one torch thread: on small batches this keeps the cores busier
+        than torch's own threads, which wait for each other after every operation (the results are the same).
+        ``progress(done, total)`` is called after each batch.
 
         Example:
             >>> from framing.pipeline.prepared import prepare_document  # doctest: +SKIP
@@ -331,9 +330,8 @@ class FramingModel:
         if batch_size < 1 or workers < 1:
             raise UsageError(f"batch_size and workers must be at least 1, got {batch_size} and {workers}")
         if encodings is None:
-            order, encodings = self.by_token_count([doc.sentence_text(k) for doc, k in items])
-        else:
-            order = token_count_order(encodings)
+            encodings = self.tokenizer.encode_batch([doc.sentence_text(k) for doc, k in items])
+        order = token_count_order(encodings)
         if self.network is not None:
             self.network.eval()
             self._merge()
@@ -362,9 +360,8 @@ class FramingModel:
     def by_token_count(self, texts: Sequence[str]) -> tuple[list[int], list[Encoding]]:
         """The positions of ``texts`` ordered by token count (ties in input order), and their encodings.
 
-        Batches cut from this order carry almost no padding (ordered by characters, a fifth of the positions the
-        encoder ran were padding). :meth:`score_sentences` and the web server's turns both use it, so a request
-        scored alone gets the batches, and the scores, of :meth:`predict`.
+        :meth:`score_sentences` and the web server's turns use this order, so a request scored alone gets the
+        batches, and the scores, of :meth:`predict`.
 
         Example:
             >>> FramingModel.from_pretrained().by_token_count(["Three words here.", "Hi."])[0]  # doctest: +SKIP
@@ -401,8 +398,3 @@ class FramingModel:
                 # quotes are listed sentence by sentence, so each sentence's rows are contiguous
                 out[row].quote_probs = quote_probs[i + 1 - len(out[row].quotes) : i + 1]
         return out
-
-
-def token_count_order(encodings: Sequence[Encoding]) -> list[int]:
-    """Positions of ``encodings`` from fewest tokens to most, ties in input order."""
-    return sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))

@@ -64,6 +64,12 @@ def encode_arrays(tokenizer: Tokenizer, texts: Sequence[str]) -> Batch:
     return batch_arrays(tokenizer, texts, tokenizer.encode_batch(list(texts)))
 
 
+def token_count_order(encodings: Sequence[Encoding]) -> list[int]:
+    """Positions of ``encodings`` from fewest tokens to most, ties in input order: batches cut from this order carry
+    almost no padding (ordered by characters, a fifth of the positions the encoder ran were padding)."""
+    return sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
+
+
 def batch_arrays(tokenizer: Tokenizer, texts: Sequence[str], encodings: Sequence[Encoding]) -> Batch:
     """A :class:`Batch` of ``encodings`` (``tokenizer``'s, of ``texts``), padded to the longest of them.
 
