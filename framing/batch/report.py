@@ -70,7 +70,8 @@ def group_rates(folder: str | os.PathLike, by: list[str], min_docs: int = 1, res
     """One row per group and label: ``value`` with its 95% bootstrap interval ``ci_low``, ``ci_high``.
 
     Span labels are counted per 1,000 sentences in one ``voice``: ``writer`` (the default, the outlet's own
-    framing) or ``quoted`` (inside attributed quotations); sentence labels as the share of sentences (0-1).
+    framing) or ``quoted`` (inside attributed quotations); sentence labels as the share of sentences (0-1)
+    that carry the label in that voice (a ``quoted`` sentence is mostly an attributed quotation).
     """
     if not by:
         raise UsageError("--by needs at least one column, e.g. source")
@@ -95,9 +96,10 @@ def group_rates(folder: str | os.PathLike, by: list[str], min_docs: int = 1, res
         group = group if isinstance(group, tuple) else (group,)
         n = part["n_sentences"].to_numpy(dtype=float)
         for label, statistic, scale in measures:
-            column = VOICE_COLUMNS[voice if statistic == PER_1K else "writer"].format(label=label)
-            if column not in part:
-                raise InputError(f"{folder}: the documents table has no column {column!r} (scored before "
+            column = VOICE_COLUMNS[voice].format(label=label)
+            missing = VOICE_COLUMNS["quoted"].format(label=label)  # older runs counted every voice as one
+            if missing not in part:
+                raise InputError(f"{folder}: the documents table has no column {missing!r} (scored before "
                                  "framing counted voices; score the corpus again)")
             counts = np.stack([part[column].to_numpy(dtype=float), n], axis=1)
             total = counts.sum(axis=0)
@@ -108,7 +110,7 @@ def group_rates(folder: str | os.PathLike, by: list[str], min_docs: int = 1, res
 
             low, high = bootstrap_ci(counts, rate, resamples=resamples, seed=seed)
             rows.append({**dict(zip(by, group)), "label": label, "statistic": statistic,
-                         "voice": voice if statistic == PER_1K else "",
+                         "voice": voice,
                          "value": float(rate(total)), "ci_low": low, "ci_high": high,
                          "n_documents": len(part), "n_sentences": int(total[1])})
     if not rows:

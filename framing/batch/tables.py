@@ -91,35 +91,35 @@ def empty_schema(name: str, labels: LabelSet) -> pa.Schema:
 
 
 def label_columns(labels: LabelSet) -> list[str]:
-    """The documents table's per-label columns: ``LABEL_count`` and ``LABEL_per_1k`` (per 1,000 sentences;
-    span labels count the writer voice), then ``LABEL_quoted_count`` and ``LABEL_quoted_per_1k`` for span
-    labels in quoted voice.
+    """The documents table's per-label columns: ``LABEL_count`` and ``LABEL_per_1k`` (per 1,000 sentences)
+    in the writer voice, then ``LABEL_quoted_count`` and ``LABEL_quoted_per_1k`` in quoted voice (flags
+    inside attributed quotations; sentences that are mostly such quotations).
 
     Example:
         >>> from framing.labels import LabelSet
         >>> label_columns(LabelSet(("L",), ("B",), {"L": "l", "B": "b"}))
-        ['L_count', 'L_per_1k', 'B_count', 'B_per_1k', 'L_quoted_count', 'L_quoted_per_1k']
+        ['L_count', 'L_per_1k', 'B_count', 'B_per_1k', 'L_quoted_count', 'L_quoted_per_1k', 'B_quoted_count', \
+'B_quoted_per_1k']
     """
-    return [f"{label}{suffix}" for label in (*labels.span_labels, *labels.sentence_labels)
-            for suffix in ("_count", "_per_1k")] + [f"{label}_quoted{suffix}" for label in labels.span_labels
-                                                    for suffix in ("_count", "_per_1k")]
+    return [f"{label}{voice}{suffix}" for voice in ("", "_quoted")
+            for label in (*labels.span_labels, *labels.sentence_labels) for suffix in ("_count", "_per_1k")]
 
 
 def document_rows(doc: CorpusDocument, result: DocumentResult, labels: LabelSet) -> tuple[dict, list[dict], list[dict]]:
     """The documents row, sentence rows and span rows of one scored document.
 
     Span labels count writer-voice spans in ``LABEL_count`` (the outlet's own framing) and quoted-voice
-    spans in ``LABEL_quoted_count``; a sentence label (``BIASED``) counts the sentences that carry it.
-    ``_per_1k`` divides a count by the document's sentences, times 1,000.
+    spans in ``LABEL_quoted_count``; a sentence label (``BIASED``) counts the sentences that carry it, by
+    the sentence's voice the same way. ``_per_1k`` divides a count by the document's sentences, times 1,000.
     """
     n = len(result.sentences)
-    counts = {label: 0 for label in (*labels.span_labels, *labels.sentence_labels)}
-    counts |= {f"{label}_quoted": 0 for label in labels.span_labels}
-    for span in result.spans:
-        key = span.label if span.voice == "writer" else f"{span.label}_quoted"
+    labelled = [(s.label, s.voice) for s in result.spans]
+    labelled += [(label, s.voice) for s in result.sentences for label in s.sentence_labels]
+    counts = {f"{label}{voice}": 0 for voice in ("", "_quoted")
+              for label in (*labels.span_labels, *labels.sentence_labels)}
+    for label, voice in labelled:
+        key = label if voice == "writer" else f"{label}_quoted"
         counts[key] = counts.get(key, 0) + 1
-    for label in labels.sentence_labels:
-        counts[label] = sum(label in s.sentence_labels for s in result.sentences)
     row = {"doc_id": doc.doc_id, **_meta(doc.meta, labels), "n_sentences": n, "n_words": len(result.text.split())}
     for label in counts:
         row[f"{label}_count"] = counts[label]

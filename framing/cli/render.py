@@ -40,7 +40,11 @@ def colour(label: str, labels: LabelSet) -> str:
 
 def summary_lines(result: DocumentResult, sentence_labels: Sequence[str] = DEFAULT_LABELSET.sentence_labels,
                   show_quoted: bool = False) -> list[str]:
-    """The closing summary: writer-voice flags (and quoted ones, shown or counted), sentence labels."""
+    """The closing summary: writer-voice flags and sentences (and quoted ones, shown or counted), sentence labels.
+
+    A sentence that is mostly an attributed quotation is the source's wording: it counts under its label
+    only with ``show_quoted``, and is otherwise mentioned in brackets, like flags in quoted words.
+    """
     shown = result.spans_in(None if show_quoted else "writer")
     flagged = {s.sentence for s in shown}
     n = plural(len(result.sentences), "sentence")
@@ -48,9 +52,13 @@ def summary_lines(result: DocumentResult, sentence_labels: Sequence[str] = DEFAU
     biased = bias_label(sentence_labels)
     for label in sentence_labels:
         # ``biased`` carries the bias label where ``sentence_labels`` was not filled in (results built by hand)
-        k = sum(label in s.sentence_labels or (label == biased and s.biased) for s in result.sentences)
+        carry = [s for s in result.sentences if label in s.sentence_labels or (label == biased and s.biased)]
+        k = sum(show_quoted or s.voice == "writer" for s in carry)
         verb = agree(k, "reads", "read")
-        parts.append(f"{k} of {n} {verb} as biased" if label == "BIASED" else f"{k} of {n} carry {label}")
+        part = f"{k} of {n} {verb} as biased" if label == "BIASED" else f"{k} of {n} carry {label}"
+        if len(carry) > k:
+            part += f" ({len(carry) - k} more that {agree(len(carry) - k, 'is', 'are')} mostly quoted words)"
+        parts.append(part)
     flags = f"{plural(len(shown), 'flag')} in {plural(len(flagged), 'sentence')}"
     quoted = len(result.spans_in("quoted"))
     if quoted and not show_quoted:
@@ -95,7 +103,7 @@ def render(result: DocumentResult, labels: LabelSet, console: Console, show_quot
             cells = [f"{s.sentence_scores[lab]:.2f}{' yes' if lab in s.sentence_labels else ''}"
                      for lab in labels.sentence_labels]
         else:
-            cells = [f"{s.bias:.2f}", "yes" if s.biased else ""]
+            cells = [f"{s.bias:.2f}", ("yes" if s.voice == "writer" else "quoted") if s.biased else ""]
         table.add_row(str(i), *cells, ", ".join(s.labels), short)
     console.print(table)
     for line in summary_lines(result, labels.sentence_labels, show_quoted):

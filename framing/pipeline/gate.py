@@ -51,12 +51,13 @@ class Failure:
 def failures(result: DocumentResult, rules: list[tuple[str, float | None]], labels: LabelSet) -> list[Failure]:
     """The rules that ``result`` breaks. A rule with no threshold fails on any writer-voice flag the model
     reports (words quoted from a source are not the draft's framing); one with a threshold fails on scores
-    at or above it (for a sentence label, the sentence's probability)."""
+    at or above it (for a sentence label, the sentence's probability). Sentences count in the writer voice
+    too: one that is mostly an attributed quotation does not fail a rule."""
     out = []
     for label, threshold in rules:
         if label in labels.sentence_labels:
-            hits = [s.text for s in result.sentences if (label in s.sentence_labels if threshold is None
-                                                         else s.sentence_scores[label] >= threshold)]
+            hits = [s.text for s in result.sentences if s.voice == "writer" and (
+                label in s.sentence_labels if threshold is None else s.sentence_scores[label] >= threshold)]
         else:
             hits = [s.text for s in result.spans_in("writer")
                     if s.label == label and (threshold is None or s.score >= threshold)]

@@ -43,7 +43,9 @@ class Sentence:
 
     ``bias``/``biased`` are the probability and decision of the bias label (:func:`framing.labels.bias_label`:
     ``BIASED`` for the default model); ``sentence_scores`` holds every sentence label's probability and
-    ``sentence_labels`` the ones at or above their thresholds, for label sets with several.
+    ``sentence_labels`` the ones at or above their thresholds, for label sets with several. ``voice`` is
+    ``"quoted"`` when most of the sentence lies inside quotations attributed to a source (its bias is the
+    source's wording), else ``"writer"``: counts of an outlet's biased sentences use the writer voice.
     """
 
     start: int
@@ -54,6 +56,7 @@ class Sentence:
     labels: list[str] = field(default_factory=list)
     sentence_scores: dict[str, float] = field(default_factory=dict)
     sentence_labels: list[str] = field(default_factory=list)
+    voice: str = "writer"
 
 
 @dataclass(frozen=True)

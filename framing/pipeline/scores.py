@@ -78,7 +78,8 @@ def voice_of(start: int, end: int, quotations: Sequence[tuple[int, int]]) -> str
 
 def decode_document(scores: DocumentScores, labelset, quote_classes: Sequence[str], thresholds: dict[str, float]
                     ) -> DocumentResult:
-    """Flags of a whole document at ``thresholds`` (one per span and sentence label), each with its voice."""
+    """Flags of a whole document at ``thresholds`` (one per span and sentence label), each with its voice
+    (a sentence's voice too: ``quoted`` when most of it is inside attributed quotations)."""
     text = scores.text
     tagged = labelset.tagged_labels
     name = labelset.bias_label
@@ -102,5 +103,6 @@ def decode_document(scores: DocumentScores, labelset, quote_classes: Sequence[st
         carried = [label for label, p in raw.items() if p >= thresholds[label]]
         probs = {label: round(p, 4) for label, p in raw.items()}
         sentences.append(Sentence(s.start, s.end, text[s.start : s.end], probs.get(name, 0.0), name in carried,
-                                  sorted({x[2] for x in local}), probs, carried))
+                                  sorted({x[2] for x in local}), probs, carried,
+                                  voice_of(s.start, s.end, quotations)))
     return DocumentResult(text, sentences, spans)

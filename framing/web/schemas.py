@@ -32,6 +32,8 @@ class SentenceOut(BaseModel):
     labels: list[str] = Field(description="the span labels flagged inside the sentence")
     sentence_scores: dict[str, float] = Field(description="probability of every sentence label")
     sentence_labels: list[str] = Field(description="the sentence labels at or above their thresholds")
+    voice: str = Field("writer", description="'quoted' when most of the sentence is inside quotations "
+                       "attributed to a source, else 'writer'")
 
 
 class DocumentResultOut(BaseModel):

@@ -23,7 +23,8 @@ def fake_run(folder, docs: list[dict]):
 
 def doc(doc_id, source, n, loaded, biased, date="2021-03-04"):
     return {"doc_id": doc_id, "source": source, "date": date, "n_sentences": n, "LOADED_LANGUAGE_count": loaded,
-            "LOADED_LANGUAGE_per_1k": 1000 * loaded / n, "BIASED_count": biased, "BIASED_per_1k": 1000 * biased / n}
+            "LOADED_LANGUAGE_per_1k": 1000 * loaded / n, "BIASED_count": biased, "BIASED_per_1k": 1000 * biased / n,
+            "LOADED_LANGUAGE_quoted_count": 0, "BIASED_quoted_count": 0}
 
 
 def test_rates_pool_sentences_and_bootstrap_over_documents(tmp_path):
@@ -59,7 +60,8 @@ def test_errors_name_the_problem(tmp_path, capsys):
     assert main(["report", str(folder), "--by", "outlet", "--out", str(tmp_path / "r.csv")]) == 2
     assert capsys.readouterr().err == (
         f"framing: error: {folder}: the documents table has no column 'outlet'; columns: doc_id, source, date, "
-        f"n_sentences, LOADED_LANGUAGE_count, LOADED_LANGUAGE_per_1k, BIASED_count, BIASED_per_1k\n")
+        f"n_sentences, LOADED_LANGUAGE_count, LOADED_LANGUAGE_per_1k, BIASED_count, BIASED_per_1k, "
+        f"LOADED_LANGUAGE_quoted_count, BIASED_quoted_count\n")
     half = tmp_path / "half"
     half.mkdir()
     assert main(["report", str(half), "--by", "source", "--out", str(tmp_path / "r.csv")]) == 2

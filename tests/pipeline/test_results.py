@@ -47,7 +47,7 @@ def test_from_dict_fills_defaults_of_older_json():
      "['start', 'end', 'text', 'label', 'score', 'sentence', 'voice']"),
     (lambda d: d["sentences"][0].pop("biased"),
      "sentences[0]: unknown key(s) [], missing key(s) ['biased']; the keys are "
-     "['start', 'end', 'text', 'bias', 'biased', 'labels', 'sentence_scores', 'sentence_labels']"),
+     "['start', 'end', 'text', 'bias', 'biased', 'labels', 'sentence_scores', 'sentence_labels', 'voice']"),
 ])
 def test_from_dict_names_what_does_not_fit(change, message):
     data = result().to_dict()
@@ -71,7 +71,7 @@ def test_table_rows_fit_the_arrow_schemas_built_from_the_dataclasses():
     _, sentences, spans = document_rows(CorpusDocument("d1", TEXT, {}, None), r, DEFAULT_LABELSET)
     assert SPAN_SCHEMA.names == ["doc_id", "sentence", "start", "end", "text", "label", "score", "voice"]
     assert SENTENCE_SCHEMA.names == ["doc_id", "sentence", "start", "end", "text", "bias", "biased", "labels",
-                                     "sentence_labels"]
+                                     "sentence_labels", "voice"]
     assert [list(row) for row in spans] == [SPAN_SCHEMA.names] * 2
     assert [list(row) for row in sentences] == [SENTENCE_SCHEMA.names] * 2
     assert [(row["sentence"], row["text"], row["voice"]) for row in spans] == [(0, "Thugs", "writer"),

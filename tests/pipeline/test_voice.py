@@ -76,6 +76,42 @@ def test_flags_are_snapped_to_phrases_and_function_words_never_flagged():
     assert result.spans == []
 
 
+def test_a_sentence_that_is_mostly_an_attributed_quotation_is_quoted():
+    text = '"This cruel regime is a disgrace to the nation," Smith said.'
+    for quote_class, voice in (("DIRECT", "quoted"), ("SCARE", "writer")):
+        (sentence,) = decode(scored(text, set(), quote_class)).sentences
+        assert sentence.voice == voice
+    # a short attributed quotation inside the writer's sentence leaves the sentence the writer's
+    (sentence,) = decode(scored(TEXT, set(), "DIRECT")).sentences
+    assert sentence.voice == "writer"
+
+
+def quoted_sentence_result() -> DocumentResult:
+    """Two biased sentences, the second mostly an attributed quotation."""
+    text = 'Thugs ran. "Thugs ruin everything," he said.'
+    sentences = [Sentence(0, 10, "Thugs ran.", 0.9, True, [], {"BIASED": 0.9}, ["BIASED"]),
+                 Sentence(11, 44, text[11:44], 0.8, True, [], {"BIASED": 0.8}, ["BIASED"], "quoted")]
+    return DocumentResult(text, sentences, [])
+
+
+def test_biased_sentences_count_in_the_writer_voice_across_terminal_gate_and_tables():
+    result = quoted_sentence_result()
+    assert summary_lines(result)[0] == ("0 flags in 0 sentences; 1 of 2 sentences reads as biased "
+                                        "(1 more that is mostly quoted words).")
+    assert summary_lines(result, show_quoted=True)[0] == "0 flags in 0 sentences; 2 of 2 sentences read as biased."
+    (failure,) = failures(result, [("BIASED", None)], DEFAULT_LABELSET)
+    assert failure.texts == ["Thugs ran."]
+    assert failures(result, [("BIASED", 0.5)], DEFAULT_LABELSET)[0].texts == ["Thugs ran."]
+    row, sentences, _ = document_rows(CorpusDocument("d", result.text, {}, None), result, DEFAULT_LABELSET)
+    assert (row["BIASED_count"], row["BIASED_quoted_count"]) == (1, 1)
+    assert (row["BIASED_per_1k"], row["BIASED_quoted_per_1k"]) == (500.0, 500.0)
+    assert [s["voice"] for s in sentences] == ["writer", "quoted"]
+    console = Console(record=True, width=120)
+    render(result, DEFAULT_LABELSET, console)
+    table = console.export_text().split("Sentences")[-1]
+    assert "0.90 │ yes" in table and "0.80 │ quoted" in table
+
+
 def voiced_result() -> DocumentResult:
     text = 'Thugs ran. He said "thugs" twice.'
     sentences = [Sentence(0, 10, "Thugs ran.", 0.9, True, ["NAME_CALLING"], {"BIASED": 0.9}, ["BIASED"]),
@@ -123,13 +159,14 @@ def test_report_aggregates_the_writer_voice_by_default(tmp_path):
     (folder / "run.json").write_text(json.dumps({"complete": True, "span_labels": ["NAME_CALLING"],
                                                  "sentence_labels": ["BIASED"]}))
     rows = [{"doc_id": str(i), "source": "X", "n_sentences": 10, "NAME_CALLING_count": 1,
-             "NAME_CALLING_quoted_count": 4, "BIASED_count": 2} for i in range(3)]
+             "NAME_CALLING_quoted_count": 4, "BIASED_count": 2, "BIASED_quoted_count": 3} for i in range(3)]
     pd.DataFrame(rows).to_parquet(folder / "documents.parquet")
     writer = group_rates(folder, ["source"], resamples=10).set_index("label")
     quoted = group_rates(folder, ["source"], resamples=10, voice="quoted").set_index("label")
     assert writer.loc["NAME_CALLING", "value"] == 100.0 and writer.loc["NAME_CALLING", "voice"] == "writer"
     assert quoted.loc["NAME_CALLING", "value"] == 400.0
-    assert writer.loc["BIASED", "value"] == quoted.loc["BIASED", "value"] == pytest.approx(0.2)
+    # a sentence that is mostly an attributed quotation counts in the quoted voice, like a flag inside one
+    assert writer.loc["BIASED", "value"] == pytest.approx(0.2) and quoted.loc["BIASED", "value"] == pytest.approx(0.3)
 
 
 def test_the_api_and_table_schemas_hold_to_the_result_dataclasses():

@@ -249,6 +249,29 @@ def test_a_trained_label_set_is_named_on_the_page(browser, hedge_server_url):
     context.close()
 
 
+def test_a_mostly_quoted_sentence_counts_as_biased_only_with_the_toggle(page):
+    text = 'Thugs ran. "Thugs ruin everything," he said.'
+
+    def canned(route):
+        body = {"sentences": [{"start": 0, "end": 10, "text": "Thugs ran.", "bias": 0.9, "biased": True,
+                               "labels": [], "sentence_scores": {"BIASED": 0.9}, "sentence_labels": ["BIASED"],
+                               "voice": "writer"},
+                              {"start": 11, "end": 44, "text": text[11:44], "bias": 0.8, "biased": True,
+                               "labels": [], "sentence_scores": {"BIASED": 0.8}, "sentence_labels": ["BIASED"],
+                               "voice": "quoted"}],
+                "spans": [], "thresholds": {}}
+        route.fulfill(status=200, content_type="application/json", body=__import__("json").dumps(body))
+
+    page.route("**/api/analyze", canned)
+    check(page, text)
+    assert page.locator("#output .sentence.biased").count() == 1
+    assert page.text_content("#biased-count") == "(1)"
+    page.check("#show-quoted")
+    assert page.locator("#output .sentence.biased").count() == 2
+    assert page.text_content("#biased-count") == "(2)"
+    assert not page.errors
+
+
 def test_quoted_flags_are_hidden_until_the_toggle_shows_them(page):
     """The page shows writer-voice flags; the 'quotations' toggle adds the flags inside attributed quotes."""
     text = 'Thugs ran. He said "thugs" twice.'

@@ -49,6 +49,9 @@ function visibleSpans() {
   return state.result.spans.map((s, id) => ({ ...s, id }))
     .filter((s) => !state.dismissed.has(flagKey(s)) && (state.showQuoted || s.voice !== "quoted"));
 }
+// a sentence that is mostly an attributed quotation (voice "quoted") reads as the source's, not the writer's:
+// it is marked as biased only while quoted words are shown, like the flags inside it
+function biasShown(s) { return s.biased && (state.showQuoted || s.voice !== "quoted"); }
 function plural(n, word) { return `${n} ${word}${n === 1 ? "" : "s"}`; }
 
 function setStatus(message, isError = false) {
@@ -121,7 +124,7 @@ function summaryLine() {
   const spans = visibleSpans();
   const flagged = new Set(spans.map((s) => s.sentence)).size;
   const n = state.result.sentences.length;
-  const biased = state.result.sentences.filter((s) => s.biased).length;
+  const biased = state.result.sentences.filter(biasShown).length;
   return `${plural(spans.length, "flag")} in ${plural(flagged, "sentence")}; ` +
          `${biased} of ${plural(n, "sentence")} ${sentenceWords().count(biased)}.`;
 }
@@ -146,7 +149,7 @@ function renderText() {
   let pos = 0;
   state.result.sentences.forEach((sentence, k) => {
     if (sentence.start > pos) out.append(text.slice(pos, sentence.start));
-    const node = el("span", { class: "sentence" + (sentence.biased ? " biased" : "") });
+    const node = el("span", { class: "sentence" + (biasShown(sentence) ? " biased" : "") });
     appendSegments(node, sentence, spans.filter((s) => s.sentence === k));
     out.append(node);
     pos = sentence.end;
@@ -217,7 +220,7 @@ function renderFindings() {
   }
   if (!spans.length) groups.append(el("p", { class: "none", text: "No phrases flagged at this sensitivity." }));
 
-  const biased = state.result.sentences.filter((s) => s.biased);
+  const biased = state.result.sentences.filter(biasShown);
   $("biased").hidden = !biased.length;
   $("biased-heading").textContent = sentenceWords().heading;
   $("biased-count").textContent = `(${biased.length})`;
@@ -323,7 +326,7 @@ function markdown() {
     }
     lines.push("");
   }
-  const biased = state.result.sentences.map((s, i) => ({ ...s, i })).filter((s) => s.biased);
+  const biased = state.result.sentences.map((s, i) => ({ ...s, i })).filter(biasShown);
   if (biased.length) {
     const words = sentenceWords();
     lines.push(`## ${words.heading} (${biased.length})`, "");
