@@ -43,6 +43,7 @@ evaluate: $(VENV)/.installed
 	  --data babe:$(DATA)/babe/final_labels_SG2.csv \
 	  --data mbic:$(DATA)/mbic/final_labels_MBIC.csv \
 	  --data quotes:data/quotes/quotes.jsonl \
+	  --data quotes:data/quotes/dev_extension.jsonl \
 	  --out reports/default $(EVAL_FLAGS)
 
 babe-cv: $(VENV)/.installed

@@ -3,7 +3,11 @@
     python scripts/collect_quote_labels.py --batches /tmp/quote_batches --labels /tmp/quote_labels
 
 Records of batches that are not in --batches (an earlier round) are kept as they are; a batch that is
-collected again replaces its own records.
+collected again replaces its own records. Batches of whole articles (``quote_candidates.py --whole-articles``)
+are collected with ``--scope article``, which records that every quotation of those articles is labelled:
+
+    python scripts/collect_quote_labels.py --batches /tmp/qdev_batches --labels /tmp/qdev_labels \
+        --out data/quotes/dev_extension.jsonl --scope article
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ def main() -> None:
     ap.add_argument("--batches", type=Path, required=True)
     ap.add_argument("--labels", type=Path, required=True)
     ap.add_argument("--out", type=Path, default=Path("data/quotes/quotes.jsonl"))
+    ap.add_argument("--scope", choices=("quote", "article"), default="quote",
+                    help="article: the batches hold every quotation of their articles")
     args = ap.parse_args()
     batches = sorted(args.batches.glob("*batch_*.jsonl"))
     names = {b.stem for b in batches}
@@ -42,10 +48,14 @@ def main() -> None:
                 labels[rec["id"]] = rec
         done = [c for c in cands if c["id"] in labels]
         print(f"{batch.name}: {len(done)}/{len(cands)} labelled")
+        if args.scope == "article" and len(done) < len(cands):
+            raise SystemExit(f"{labels_path}: {len(cands) - len(done)} quotations unlabelled; a whole-article batch "
+                             "must be labelled completely")
         for c in done:
             lab = labels[c["id"]]
             out.append({**{k: c[k] for k in KEEP}, "label": lab["label"], "confidence": lab["confidence"],
-                        "reason": lab["reason"], "batch": batch.stem})
+                        "reason": lab["reason"], "batch": batch.stem,
+                        **({"scope": "article"} if args.scope == "article" else {})})
     out.sort(key=lambda r: (r["corpus"], r["doc_id"], r["start"]))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as f:

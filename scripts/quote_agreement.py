@@ -2,6 +2,10 @@
 
     python scripts/quote_agreement.py --second /tmp/quote_labels/kappa_200_second.jsonl
 
+The second pass of the scare-quote dev extension (150 random quotations of data/quotes/dev_extension.jsonl):
+
+    python scripts/quote_agreement.py --second /tmp/qdev_double_labels/qdev_double.jsonl
+
 Merges the second pass into data/quotes/double_annotation.jsonl (ids with both labels, no text; rows
 of other ids, e.g. an earlier round's, are kept) and prints kappa for the five labels and for SCARE
 against the rest, with the confusion matrix, for all rows and for each annotation round.
@@ -18,7 +22,7 @@ from sklearn.metrics import cohen_kappa_score, confusion_matrix
 from framing.data.quote_corpus import annotation_round
 from framing.labels import QUOTE_CLASSES
 
-CORPUS = Path("data/quotes/quotes.jsonl")
+CORPORA = (Path("data/quotes/quotes.jsonl"), Path("data/quotes/dev_extension.jsonl"))
 OUT = Path("data/quotes/double_annotation.jsonl")
 
 
@@ -26,7 +30,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--second", type=Path, help="second-pass labels to merge in (id, label, confidence, reason)")
     args = ap.parse_args()
-    first = {r["id"]: r for r in map(json.loads, CORPUS.read_text(encoding="utf-8").splitlines())}
+    first = {r["id"]: r for path in CORPORA for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
     rows = [json.loads(x) for x in OUT.read_text(encoding="utf-8").splitlines()] if OUT.exists() else []
     if args.second:
         new = {}

@@ -56,7 +56,8 @@ class AnnotatedDocument:
     ``voiced`` says the spans' voices were annotated (PTC's were not); ``propaganda`` holds the
     technique-agnostic spans of SemEval-2020's span identification; ``quotes`` the quotation marks as
     ``(open mark offset, quote class)``; ``group`` is what bootstrap resampling draws (the article, for a
-    corpus of single sentences; by default the document itself).
+    corpus of single sentences; by default the document itself); ``span_labels`` the labels whose spans
+    were annotated, where that is not every label (the scare-quote dev extension marks scare quotes only).
     """
 
     doc_id: str
@@ -70,6 +71,7 @@ class AnnotatedDocument:
     propaganda: list[tuple[int, int]] | None = None
     quotes: list[tuple[int, str]] | None = None
     genre: str = "unknown"
+    span_labels: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         self.group = self.group or self.doc_id

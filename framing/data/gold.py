@@ -2,7 +2,8 @@
 :class:`~framing.data.annotated.AnnotatedDocument` (the type training reads too).
 
 A data SPEC is ``FORMAT:PATH`` (two paths, comma-separated, where a format needs a text folder and
-a label file). The format is always named, never guessed:
+a label file). The format is always named, never guessed. ``SPEC+SPEC`` pools several into one data set,
+e.g. the news dev split and the scare-quote dev extension, so that one figure counts both:
 
 =============  ==========================================================================
 ``ptc``        ``ptc:ARTICLES_DIR,LABELS.tsv``: PTC / SemEval-2020 Task 11 articles and technique spans
@@ -36,7 +37,7 @@ from framing.data.annotated import AnnotatedDocument, SpanAnnotation, UnitLabels
 from framing.data.shared_corpora import read_article_folder, read_span_tsv
 from framing.errors import FramingError
 from framing.guards import read_text_file
-from framing.labels import PTC_TECHNIQUES, SEMEVAL2023_TECHNIQUES, LabelSet
+from framing.labels import PTC_TECHNIQUES, SCARE_CLASS, SEMEVAL2023_TECHNIQUES, LabelSet
 
 
 class GoldDataError(FramingError, ValueError):
@@ -202,7 +203,13 @@ def read_annotation_file(fmt: str) -> Callable[[list[Path], LabelSet], list[Anno
 
 
 def read_quotes(paths: list[Path], labelset: LabelSet) -> list[AnnotatedDocument]:
-    """The quotation-mark corpus (``data/quotes/quotes.jsonl``): one document per source article."""
+    """The quotation-mark corpus (``data/quotes/quotes.jsonl``): one document per source article.
+
+    Where every quotation of an article has a record (``"scope": "article"``, as in
+    ``data/quotes/dev_extension.jsonl``), its ``SCARE`` quotations are also its gold spans of the quote label,
+    so that flags are scored phrase by phrase; that label is the only one annotated there. A scare quote
+    inside another quotation is the quoted speaker's (voice ``quoted``), as for the model's flags.
+    """
     from framing.data.quote_corpus import load_quote_corpus
 
     if labelset.quote_label is None:
@@ -211,13 +218,21 @@ def read_quotes(paths: list[Path], labelset: LabelSet) -> list[AnnotatedDocument
         records = load_quote_corpus(paths[0])
     except ValueError as e:
         raise GoldDataError(str(e)) from None
-    by_doc: dict[tuple[str, str], AnnotatedDocument] = {}
+    by_doc: dict[tuple[str, str], list] = {}
     for r in records:
-        key = (r.corpus, r.doc_id)
-        doc = by_doc.setdefault(key, AnnotatedDocument(f"{r.corpus}:{r.doc_id}", r.text, str(paths[0]),
-                                                       has_spans=False, quotes=[]))
-        doc.quotes.append((r.start, r.label))
-    return list(by_doc.values())
+        by_doc.setdefault((r.corpus, r.doc_id), []).append(r)
+    docs = []
+    for (corpus, doc_id), recs in by_doc.items():
+        doc = AnnotatedDocument(f"{corpus}:{doc_id}", recs[0].text, str(paths[0]), has_spans=False,
+                                quotes=[(r.start, r.label) for r in recs])
+        if all(r.scope == "article" for r in recs):
+            doc.has_spans, doc.span_labels = True, (labelset.quote_label,)
+            doc.spans = [SpanAnnotation(r.inner_start, r.inner_end, labelset.quote_label, doc.doc_id,
+                                        "quoted" if any(o.start < r.start and r.end <= o.end for o in recs)
+                                        else "writer")
+                         for r in recs if r.label == SCARE_CLASS]
+        docs.append(doc)
+    return docs
 
 
 def read_framing(paths: list[Path], labelset: LabelSet) -> list[AnnotatedDocument]:
@@ -253,6 +268,14 @@ def load_gold(spec: str, labelset: LabelSet) -> GoldSet:
         framing.data.gold.GoldDataError: conll:x.txt: unknown data format 'conll'; write FORMAT:PATH with FORMAT one \
 of ptc, semeval2023, babe, mbic, quotes, framing, jsonl, labelstudio, doccano, standoff, csv
     """
+    if "+" in spec:
+        parts = [load_gold(part, labelset) for part in spec.split("+")]
+        ids = [d.doc_id for g in parts for d in g.documents]
+        if len(set(ids)) < len(ids):
+            twice = sorted({i for i in ids if ids.count(i) > 1})
+            raise GoldDataError(f"{spec}: document {twice[0]} is in more than one pooled data set")
+        return GoldSet(spec, "+".join(g.format for g in parts), [d for g in parts for d in g.documents],
+                       {k: v for g in parts for k, v in g.file_hashes.items()})
     fmt, paths = parse_spec(spec)
     docs = READERS[fmt](paths, labelset)
     if not docs:

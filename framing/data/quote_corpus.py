@@ -19,6 +19,7 @@ from framing.data.shared_corpora import read_allsides, read_ptc_articles, read_s
 from framing.errors import FramingError
 from framing.labels import QUOTE_CLASSES
 
+SCOPES = ("quote", "article")  # a sampled quotation, or one of all the quotations of its article
 FIELDS = ("corpus", "doc_id", "sha256", "start", "end", "inner_start", "inner_end", "label", "confidence", "reason")
 
 
@@ -39,6 +40,7 @@ class QuoteRecord:
     confidence: str
     reason: str
     text: str  # the whole document, re-attached
+    scope: str = "quote"  # "article": every quotation of the document has a record
 
     @property
     def inner(self) -> str:
@@ -46,14 +48,17 @@ class QuoteRecord:
 
 
 def annotation_round(batch: str) -> str:
-    """The annotation round a record's ``batch`` belongs to: ``batch_NN`` is round 1, ``rK_batch_NN`` round K.
+    """The annotation round a record's ``batch`` belongs to: ``batch_NN`` is round 1, ``rK_batch_NN`` round K,
+    and another ``NAME_batch_NN`` (the whole-article ``qdev`` batches of the dev extension) round ``NAME``.
 
     Example:
-        >>> annotation_round("batch_03"), annotation_round("r2_batch_01")
-        ('round 1', 'round 2')
+        >>> annotation_round("batch_03"), annotation_round("r2_batch_01"), annotation_round("qdev_batch_00")
+        ('round 1', 'round 2', 'round qdev')
     """
     prefix, sep, _ = batch.partition("_batch")
-    return f"round {prefix[1:]}" if sep and prefix.startswith("r") else "round 1"
+    if not sep or not prefix:
+        return "round 1"
+    return f"round {prefix[1:]}" if prefix[0] == "r" and prefix[1:].isdigit() else f"round {prefix}"
 
 
 def load_documents(corpora: set[str]) -> dict[tuple[str, str], tuple[str, str]]:
@@ -74,6 +79,8 @@ def load_quote_corpus(path: str | Path) -> list[QuoteRecord]:
     path = Path(path)
     rows = []
     for lineno, row in read_json_lines(path, QuoteCorpusError, objects=True, fields=FIELDS):
+        if row.get("scope", "quote") not in SCOPES:
+            raise QuoteCorpusError(f"{path}:{lineno}: scope must be 'quote' or 'article', not {row['scope']!r}")
         if row["label"] not in QUOTE_CLASSES:
             raise QuoteCorpusError(
                 f"{path}:{lineno}: unknown label {row['label']!r}, expected one of {', '.join(QUOTE_CLASSES)}")
@@ -91,5 +98,6 @@ def load_quote_corpus(path: str | Path) -> list[QuoteRecord]:
         if not (0 <= row["start"] < row["inner_start"] < row["inner_end"] < row["end"] <= len(text)):
             raise QuoteCorpusError(f"{path}:{lineno}: offsets out of order or out of range")
         records.append(QuoteRecord(key[0], key[1], source, row["start"], row["end"], row["inner_start"],
-                                   row["inner_end"], row["label"], row["confidence"], row["reason"], text))
+                                   row["inner_end"], row["label"], row["confidence"], row["reason"], text,
+                                   row.get("scope", "quote")))
     return records

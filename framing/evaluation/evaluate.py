@@ -108,10 +108,21 @@ def _span_identification(preds, docs, groups, seed: int) -> dict:
             **_figure(_semeval_f1(si.sum(0)), _by_group(groups, si), _semeval_f1, seed)}
 
 
+def annotated_labels(docs: Sequence[AnnotatedDocument], labels: Sequence[str]) -> list[str]:
+    """The ``labels`` whose spans every document annotated (a document without ``span_labels`` annotated all).
+
+    Example:
+        >>> d = AnnotatedDocument("d", "x", "d", span_labels=("SCARE_QUOTE",))
+        >>> annotated_labels([d], ["SCARE_QUOTE", "DOUBT"])
+        ['SCARE_QUOTE']
+    """
+    return [x for x in labels if all(d.span_labels is None or x in d.span_labels for d in docs)]
+
+
 def _span_section(model: FramingModel, docs: list[AnnotatedDocument], scores: list[DocumentScores],
                   lexicon: Lexicon | None, seed: int) -> dict:
     cfg = model.config
-    labels = list(cfg.labelset.tagged_labels)
+    labels = annotated_labels(docs, cfg.labelset.tagged_labels)
     tuned_results = [model.decode(s) for s in scores]
     plain_results = [model.decode(s, {k: 0.5 for k in cfg.thresholds}) for s in scores]
     groups = [d.group for d in docs]
@@ -218,7 +229,7 @@ def _quote_section(model: FramingModel, docs: list[AnnotatedDocument], scores: l
     gold, probs, rule, groups, unmatched = [], [], [], [], 0
     for d, sc in zip(docs, scores):
         found = {q.start: (q, p, st) for st in sc.sentences for q, p in zip(st.quotes, st.quote_probs)}
-        for start, label in d.quotes:
+        for start, label in d.quotes or ():  # a pooled data set may mix in documents without quote labels
             if start not in found:  # our quote finder or segmenter did not pair this mark
                 unmatched += 1
                 q_probs, is_rule = np.zeros(len(classes)), False
@@ -254,13 +265,14 @@ def _quote_section(model: FramingModel, docs: list[AnnotatedDocument], scores: l
 def _phrase_section(model: FramingModel, docs: list[AnnotatedDocument], scores: list[DocumentScores],
                     lexicon: Lexicon | None, seed: int) -> dict:
     """Phrase-level figures per label and voice (see :mod:`framing.evaluation.phrases`)."""
+    labels = annotated_labels(docs, model.config.labelset.span_labels)
     results = [model.decode(s) for s in scores]
     gold = [PhraseDoc(d.doc_id, d.text, [(s.start, s.end, s.label, s.voice) for s in d.spans], d.genre) for d in docs]
     preds = [[(s.start, s.end, s.label, getattr(s, "voice", "writer")) for s in r.spans] for r in results]
     baseline = None
-    if lexicon is not None:
+    if lexicon is not None and annotated_labels(docs, ["LOADED_LANGUAGE"]):
         baseline = [[(s, e, "LOADED_LANGUAGE", "writer") for s, e in lexicon.spans(d.text)] for d in docs]
-    return phrase_section(gold, preds, list(model.config.labelset.span_labels), baseline, RESAMPLES, seed)
+    return phrase_section(gold, preds, labels, baseline, RESAMPLES, seed)
 
 
 def exclude_seen(gold: GoldSet, seen: set[str]) -> GoldSet:
@@ -283,11 +295,12 @@ def evaluate(model: FramingModel, golds: Sequence[GoldSet], lexicon: Lexicon | N
                                   sentences=[d.unit_bounds for d in docs])
         section: dict = {"format": gold.format, "files": gold.file_hashes, "documents": len(docs),
                          "excluded_seen_in_training": gold.excluded}
-        if docs and all(d.has_spans for d in docs) and model.config.labelset.tagged_labels:
+        if docs and all(d.has_spans for d in docs) and annotated_labels(docs, model.config.labelset.tagged_labels):
             section["spans"] = _span_section(model, docs, scores, lexicon, seed)
         if any(d.units for d in docs):
             section["sentences"] = _sentence_section(model, docs, scores, lexicon, seed)
-        if docs and all(d.has_spans and d.voiced for d in docs):
+        if docs and all(d.has_spans and d.voiced for d in docs) and annotated_labels(
+                docs, model.config.labelset.span_labels):
             section["phrases"] = _phrase_section(model, docs, scores, lexicon, seed)
         if any(d.quotes for d in docs) and model.config.labelset.quote_label:
             section["quotes"] = _quote_section(model, docs, scores, seed)

@@ -62,12 +62,16 @@ def headline(metrics: dict) -> list[dict]:
 
 
 def short_name(spec: str) -> str:
-    """``FORMAT:PATH[,PATH]`` shortened to ``FORMAT:first path's name`` for tables.
+    """``FORMAT:PATH[,PATH]`` shortened to ``FORMAT:first path's name`` for tables (each part of a pooled spec).
 
     Example:
         >>> short_name("ptc:../shared/data/ptc/dev-articles,../shared/data/ptc/dev.labels")
         'ptc:dev-articles'
+        >>> short_name("framing:data/framing/dev.jsonl+quotes:data/quotes/dev_extension.jsonl")
+        'framing:dev.jsonl+quotes:dev_extension.jsonl'
     """
+    if "+" in spec:
+        return "+".join(map(short_name, spec.split("+")))
     fmt, _, rest = spec.partition(":")
     return f"{fmt}:{Path(rest.split(',')[0]).name}"
 

@@ -2,9 +2,11 @@
 
 import json
 
+import pytest
+
 from framing.data.annotated import AnnotatedDocument, SpanAnnotation, UnitLabels
 from framing.data.annotations import read_annotations
-from framing.data.gold import load_gold
+from framing.data.gold import GoldDataError, load_gold
 from framing.labels import DEFAULT_LABELSET
 
 
@@ -40,3 +42,17 @@ def test_evaluation_and_training_read_our_jsonl_into_the_same_documents(tmp_path
     (train,) = read_annotations(str(path), "jsonl").documents
     assert gold == train
     assert gold.spans[0].voice == "quoted" and gold.voiced and gold.group == "1"
+
+
+def test_a_pooled_spec_reads_every_part_into_one_set_and_refuses_a_document_twice(tmp_path):
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(json.dumps({"id": "1", "text": "The regime fell."}) + "\n", encoding="utf-8")
+    second.write_text(json.dumps({"id": "2", "text": "Rates rose."}) + "\n", encoding="utf-8")
+    pooled = load_gold(f"jsonl:{first}+jsonl:{second}", DEFAULT_LABELSET)
+    assert [d.doc_id for d in pooled.documents] == ["1", "2"]
+    assert (pooled.format, sorted(pooled.file_hashes)) == ("jsonl+jsonl", sorted([str(first), str(second)]))
+    with pytest.raises(GoldDataError) as e:
+        load_gold(f"jsonl:{first}+jsonl:{first}", DEFAULT_LABELSET)
+    assert str(e.value) == f"jsonl:{first}+jsonl:{first}: document 1 is in more than one pooled data set"
+    with pytest.raises(GoldDataError, match=r"^.*c\.jsonl: file not found$"):
+        load_gold(f"jsonl:{first}+jsonl:{tmp_path / 'c.jsonl'}", DEFAULT_LABELSET)

@@ -244,3 +244,20 @@ def test_evaluate_reads_a_label_studio_export_with_the_training_importer(tiny_mo
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert err.startswith(f"framing: error: {export}: task 3 (id 3) result 1: ") and "out of range" in err
     assert not (tmp_path / "again").exists()
+
+
+def test_a_set_that_annotated_one_label_is_scored_on_that_label_only(tiny_model_dir):
+    """The scare-quote dev extension marks one label: flags of other labels are not false alarms there."""
+    from framing.data.annotated import AnnotatedDocument, SpanAnnotation
+    from framing.data.gold import GoldSet
+    from framing.evaluation.evaluate import evaluate
+    from framing.modeling import FramingModel
+
+    model = FramingModel.from_pretrained(tiny_model_dir)
+    doc = AnnotatedDocument("1", LOADED, "x", spans=[SpanAnnotation(4, 16, "NAME_CALLING")],
+                            span_labels=("NAME_CALLING",))
+    section = evaluate(model, [GoldSet("x", "jsonl", [doc])])["datasets"]["x"]
+    assert list(section["phrases"]["labels"]) == ["NAME_CALLING"]
+    assert list(section["spans"]["labels"]) == ["NAME_CALLING"]
+    # the tiny model also flags "attacked" as LOADED_LANGUAGE, which this set did not annotate
+    assert section["phrases"]["micro"]["writer"]["precision"]["value"] == 1.0
