@@ -31,7 +31,7 @@ test-slow: $(VENV)/.installed
 train: $(VENV)/.installed
 	$(PY) scripts/train.py --out models/framing-default
 
-# The README's accuracy table: `make evaluate` (a few minutes) gives every row (news dev split first) but the BABE
+# The README's accuracy table: `make evaluate` (a few minutes) gives every row but the BABE
 # cross-validation, which `make babe-cv` retrains five models for (66 minutes measured while sharing the cores).
 # `make evaluate EVAL_FLAGS=--update-model` also writes the table into the model card.
 DATA ?= ../shared/data
@@ -42,8 +42,6 @@ evaluate: $(VENV)/.installed
 	  --data ptc:$(PTC)/dev-articles,$(PTC)/dev-task-flc-tc.labels \
 	  --data babe:$(DATA)/babe/final_labels_SG2.csv \
 	  --data mbic:$(DATA)/mbic/final_labels_MBIC.csv \
-	  --data quotes:data/quotes/quotes.jsonl \
-	  --data quotes:data/quotes/dev_extension.jsonl \
 	  --out reports/default $(EVAL_FLAGS)
 
 babe-cv: $(VENV)/.installed

@@ -41,6 +41,20 @@ class FramingConfig:
     # Set only for encoders that are not the shipped base (tiny test models): their weights are saved in full.
     encoder_config: dict | None = None
     framing_version: str = __version__
+    # Whether the quotation-mark head was trained, so that it can tell attributed quotations (the ``quoted``
+    # voice) even where the label set shows no scare-quote label; None: exactly when it has a quote label.
+    attribution: bool | None = None
+
+    @property
+    def reads_quotes(self) -> bool:
+        """Whether predicting runs the quotation-mark head (for scare-quote flags, for voice or for both).
+
+        Example:
+            >>> sentences_only = LabelSet((), ("B",), {"B": "b"})
+            >>> FramingConfig().reads_quotes, FramingConfig(sentences_only, thresholds={}).reads_quotes
+            (True, False)
+        """
+        return self.attribution if self.attribution is not None else self.labelset.quote_label is not None
 
     def __post_init__(self) -> None:
         if self.lora_rank < 1:
@@ -107,8 +121,9 @@ class FramingConfig:
 # keys only in folders written before record.json)
 _TYPES = {"labelset": dict, "quote_classes": list, "thresholds": dict, "lora_rank": int, "lora_alpha": int,
           "lora_targets": list, "max_length": int, "base_model": str, "encoder_config": (dict, type(None)),
-          "framing_version": str, **{key: dict for key in RECORD_KEYS}}
-_TYPE_NAMES = {dict: "an object", list: "a list", int: "an integer", str: "a string"}
+          "framing_version": str, "attribution": (bool, type(None)), **{key: dict for key in RECORD_KEYS}}
+_TYPE_NAMES = {dict: "an object", list: "a list", int: "an integer", str: "a string", (bool, type(None)): "true, "
+               "false or null"}
 
 
 def _check_types(data) -> None:
@@ -122,7 +137,7 @@ def _check_types(data) -> None:
         raise ModelFolderError(f"missing key(s) {', '.join(map(repr, missing))}")
     for key, value in data.items():
         want = _TYPES[key]
-        if isinstance(value, bool) or not isinstance(value, want):
+        if (isinstance(value, bool) and key != "attribution") or not isinstance(value, want):
             name = _TYPE_NAMES.get(want, "an object or null")
             raise ModelFolderError(f"{key!r} must be {name}, got {type(value).__name__} {str(value)[:40]!r}")
     for key in ("quote_classes", "lora_targets"):

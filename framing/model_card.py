@@ -52,7 +52,8 @@ def render_card(config: FramingConfig, record: ModelRecord | None = None) -> str
     env = Environment(loader=PackageLoader("framing", "templates"), autoescape=False, trim_blocks=True,
                       lstrip_blocks=True, keep_trailing_newline=True)
     return env.get_template("model_card.md.j2").render(
-        credit=CREDIT, labels_table=labels, decision=_decision(record.training.get("label_decision")),
+        credit=CREDIT, labels_table=labels, voice_without_quote_label=config.reads_quotes and not ls.quote_label,
+        decision=_decision(record.training.get("label_decision")),
         evaluation=_evaluation(record.evaluation), metrics=_metrics(record.metrics),
         training=json.dumps(record.training, indent=2) if record.training else None)
 
@@ -79,10 +80,14 @@ def update_folder(folder: str | os.PathLike, change: Callable[[ModelRecord], Non
 def _decision(decision: dict | None) -> dict | None:
     if not decision:
         return None
-    rows = [[n, row["data"], _fmt(row["precision"]), row["gold"], "yes" if row["ships"] else "no"]
+    def precision(row: dict) -> str:
+        ci = row.get("precision_ci95")
+        return _fmt(row["precision"]) + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "")
+
+    rows = [[n, row["data"], precision(row), row.get("predicted", ""), row["gold"], "yes" if row["ships"] else "no"]
             for n, row in decision["labels"].items()]
-    return {"rule": decision["rule"], "table": _table(rows, ["label", "measured on", "precision", "gold examples",
-                                                             "ships"])}
+    return {"rule": decision["rule"], "table": _table(rows, ["label", "measured on", "precision [95% CI]", "flags",
+                                                             "gold examples", "ships"])}
 
 
 def _evaluation(ev: dict) -> dict | None:

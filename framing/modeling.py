@@ -372,13 +372,13 @@ class FramingModel:
 
     def _score_sentences(self, docs: list[PreparedDocument], indices: list[int], encodings: list[Encoding]
                          ) -> list[SentenceScores]:
-        cfg, labels = self.config, self.config.labelset
+        cfg = self.config
         bounds = [doc.sentences[k] for doc, k in zip(docs, indices)]
         texts = [doc.sentence_text(k) for doc, k in zip(docs, indices)]
         batch = batch_arrays(self.tokenizer, texts, encodings)
         quotes = [(row, q) for row, (doc, k) in enumerate(zip(docs, indices)) for q in doc.quotes[k]]
         n_classes = len(cfg.quote_classes)
-        if not labels.quote_label:
+        if not cfg.reads_quotes:
             quotes = []
         if self.onnx is not None:
             probs, sentence, quote_probs = self.onnx.probabilities(batch, quotes, n_classes)
@@ -391,7 +391,7 @@ class FramingModel:
             units, inside, begins = unit_scores(probs[row], batch.offsets[row], batch.word_ids[row], text)
             out.append(SentenceScores(start, end, [(start + a, start + b) for a, b in units], inside, begins,
                                       sentence[row], [], np.zeros((0, n_classes))))
-        if labels.quote_label:
+        if quotes:
             for i, (row, q) in enumerate(quotes):
                 base = bounds[row][0]
                 out[row].quotes.append(Quote(q.start + base, q.end + base, q.inner_start + base, q.inner_end + base))

@@ -69,10 +69,13 @@ def main() -> None:
     if not metrics["spans"]:
         del metrics["spans"]  # the tagger's PTC figures belong to labels that were left out
     new.record.metrics = metrics
+    # a model shipped before keeps the decisions on the labels it had already left out
+    earlier = model.record.training.get("label_decision", {})
+    earlier_out = [n for n in earlier.get("left_out", []) if n not in decisions]
     new.record.training = dict(model.record.training) | {"label_decision": {
         "rule": f"a span label ships only if its precision is at least {MIN_PRECISION} with at least {MIN_EXAMPLES} "
-                "dev examples", "labels": decisions, "kept": keep,
-        "left_out": [n for n in old.span_labels if n not in keep]}}
+                "dev examples", "labels": {**{n: earlier["labels"][n] for n in earlier_out}, **decisions},
+        "kept": keep, "left_out": earlier_out + [n for n in old.span_labels if n not in keep]}}
     new.network.eval()
     new.save_pretrained(args.out)
     print(f"kept {keep}; left out {[n for n in old.span_labels if n not in keep]}; written to {args.out}")

@@ -17,7 +17,7 @@ def scored(tmp_path):
     (folder / "run.json").write_text(json.dumps({"complete": True, "span_labels": ["NAME_CALLING"],
                                                  "sentence_labels": ["BIASED"]}))
     rows = [{"doc_id": str(i), "source": "X", "n_sentences": 10, "NAME_CALLING_count": i,
-             "NAME_CALLING_quoted_count": 0, "BIASED_count": 2} for i in range(3)]
+             "NAME_CALLING_quoted_count": 0, "BIASED_count": 2, "BIASED_quoted_count": 0} for i in range(3)]
     pd.DataFrame(rows).to_parquet(folder / "documents.parquet")
     return folder
 

@@ -22,11 +22,6 @@ def test_default_model_is_shipped_and_small():
     assert size < 25 * 1024 * 1024
 
 
-def test_flags_the_scare_quotes(result):
-    scare = {s.text for s in result.spans if s.label == "SCARE_QUOTE"}
-    assert {"peacekeepers", "liberators"} <= scare
-
-
 def test_only_labels_that_pass_the_precision_rule_ship():
     """A span label ships only with news-dev precision >= 0.6 on >= 20 examples (scripts/ship_labels.py)."""
     model = FramingModel.from_pretrained()
@@ -36,6 +31,20 @@ def test_only_labels_that_pass_the_precision_rule_ship():
     for name, row in decision["labels"].items():
         passes = row["precision"] >= 0.6 and row["gold"] >= 20
         assert row["ships"] == passes == (name in decision["kept"]), name
+    # scare quotes are judged on news too, with the dev extension's whole articles
+    assert decision["labels"]["SCARE_QUOTE"]["data"].startswith("news dev split + scare-quote dev extension")
+    assert decision["labels"]["SCARE_QUOTE"]["gold"] >= 20
+
+
+def test_a_sentence_that_is_mostly_an_attributed_quotation_is_the_sources():
+    """No scare-quote label ships, but the quotation-mark head still tells the voice of every sentence."""
+    text = ('"These thugs are a disgrace to the city and a danger to every family," the mayor said on Monday. '
+            "The council will vote on the budget next week.")
+    model = FramingModel.from_pretrained()
+    assert model.config.labelset.quote_label is None and model.config.reads_quotes
+    quoted, writer = model.predict(text).sentences
+    assert (quoted.voice, writer.voice) == ("quoted", "writer")
+    assert quoted.biased and not writer.biased
 
 
 NEWS = ("By Staff Reporter\n\nProsecutors said five Black and Latino men were charged on Monday. Sunnis, Shiites and "
@@ -50,13 +59,7 @@ def test_no_flag_on_identity_words_bylines_or_sign_up_text():
     assert not any(s.biased for s in (result.sentences[0], result.sentences[-1]))
 
 
-def test_attributed_quote_and_name_are_not_scare_quotes(result):
-    scare = [s.text for s in result.spans if s.label == "SCARE_QUOTE"]
-    assert "restore order" not in scare
-    assert "Open Skies" not in scare
-
-
-def test_offsets_slice_back(result):
-    assert result.spans, "the paragraph has flags to check"
-    for s in result.spans:
+def test_sentence_offsets_slice_back(result):
+    assert len(result.sentences) == 4
+    for s in result.sentences:
         assert PARAGRAPH[s.start : s.end] == s.text

@@ -53,7 +53,7 @@ def test_update_folder_moves_the_records_out_and_keeps_weights_and_thresholds(le
     assert json.loads((legacy / RECORD_NAME).read_text()) == RECORD
     assert sha256(legacy / WEIGHTS_NAME) == weights
     card = (legacy / CARD_NAME).read_text()
-    assert "## Labels left out" in card and "| SCARE_QUOTE | dev | 0.700 | 30 | yes |" in card
+    assert "## Labels left out" in card and "| SCARE_QUOTE | dev | 0.700 |  | 30 | yes |" in card
     assert "### Sentence bias (BABE dev)" in card and '"best_epoch": 2' in card
     assert FramingModel.from_pretrained(legacy).record == ModelRecord(**RECORD)
 

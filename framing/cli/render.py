@@ -39,11 +39,12 @@ def colour(label: str, labels: LabelSet) -> str:
 
 
 def summary_lines(result: DocumentResult, sentence_labels: Sequence[str] = DEFAULT_LABELSET.sentence_labels,
-                  show_quoted: bool = False) -> list[str]:
+                  show_quoted: bool = False, marks_phrases: bool = True) -> list[str]:
     """The closing summary: writer-voice flags and sentences (and quoted ones, shown or counted), sentence labels.
 
     A sentence that is mostly an attributed quotation is the source's wording: it counts under its label
-    only with ``show_quoted``, and is otherwise mentioned in brackets, like flags in quoted words.
+    only with ``show_quoted``, and is otherwise mentioned in brackets, like flags in quoted words. A model
+    whose label set has no span labels (``marks_phrases`` false) is told as one that marks sentences only.
     """
     shown = result.spans_in(None if show_quoted else "writer")
     flagged = {s.sentence for s in shown}
@@ -59,6 +60,10 @@ def summary_lines(result: DocumentResult, sentence_labels: Sequence[str] = DEFAU
         if len(carry) > k:
             part += f" ({len(carry) - k} more that {agree(len(carry) - k, 'is', 'are')} mostly quoted words)"
         parts.append(part)
+    if not marks_phrases:
+        return [f"{'; '.join(parts)}.",
+                "This model marks sentences only: no phrase label reached the precision it must have on news to "
+                "ship (see its model card)."]
     flags = f"{plural(len(shown), 'flag')} in {plural(len(flagged), 'sentence')}"
     quoted = len(result.spans_in("quoted"))
     if quoted and not show_quoted:
@@ -74,11 +79,19 @@ def render(result: DocumentResult, labels: LabelSet, console: Console, show_quot
     """
     spans = result.spans_in(None if show_quoted else "writer")
     text = Text(result.text)
+    # sentences that carry a sentence label are bold, in the voices shown (as the page marks them)
+    for s in result.sentences:
+        if (s.sentence_labels or s.biased) and (show_quoted or s.voice == "writer"):
+            text.stylize("bold", s.start, s.end)
     for span in spans:
         style = colour(span.label, labels) + (" underline" if span.voice == "quoted" else "")
         text.stylize(style, span.start, span.end)
     console.print(text)
     console.print()
+    if any(s.sentence_labels or s.biased for s in result.sentences):
+        carries = " or ".join("reads as biased" if lab == "BIASED" else f"carries {lab}"
+                              for lab in labels.sentence_labels)
+        console.print(Text(" bold ", style="bold"), Text(f"a sentence that {carries}", style="dim"))
     used = [lab for lab in labels.span_labels if any(s.label == lab for s in spans)]
     for lab in used:
         console.print(Text(f" {lab} ", style=colour(lab, labels)), Text(labels.description(lab), style="dim"))
@@ -95,7 +108,8 @@ def render(result: DocumentResult, labels: LabelSet, console: Console, show_quot
     # the default model's one sentence label keeps its familiar columns; other label sets get one per label
     own = tuple(labels.sentence_labels) != DEFAULT_LABELSET.sentence_labels
     heads = [label.lower() for label in labels.sentence_labels] if own else ["bias", "biased"]
-    for col in ("#", *heads, "labels", "sentence"):
+    phrase_column = ["labels"] if labels.span_labels else []
+    for col in ("#", *heads, *phrase_column, "sentence"):
         table.add_column(col, overflow="fold")
     for i, s in enumerate(result.sentences, 1):
         short = s.text if len(s.text) <= 70 else s.text[:67] + "..."
@@ -104,7 +118,7 @@ def render(result: DocumentResult, labels: LabelSet, console: Console, show_quot
                      for lab in labels.sentence_labels]
         else:
             cells = [f"{s.bias:.2f}", ("yes" if s.voice == "writer" else "quoted") if s.biased else ""]
-        table.add_row(str(i), *cells, ", ".join(s.labels), short)
+        table.add_row(str(i), *cells, *([", ".join(s.labels)] if phrase_column else []), short)
     console.print(table)
-    for line in summary_lines(result, labels.sentence_labels, show_quoted):
+    for line in summary_lines(result, labels.sentence_labels, show_quoted, bool(labels.span_labels)):
         console.print(line)

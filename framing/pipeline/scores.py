@@ -26,6 +26,7 @@ from framing.labels import ATTRIBUTED_CLASS, SCARE_CLASS
 from framing.pipeline.decode import snap_phrase, spans_from_units, trim_span
 from framing.pipeline.quotes import Quote
 from framing.pipeline.results import DocumentResult, Sentence, Span
+from framing.pipeline.transcripts import speaker_turns
 
 
 @dataclass
@@ -84,7 +85,8 @@ def decode_document(scores: DocumentScores, labelset, quote_classes: Sequence[st
     tagged = labelset.tagged_labels
     name = labelset.bias_label
     scare = quote_classes.index(SCARE_CLASS) if labelset.quote_label else -1
-    quotations = attributed_quotations(scores, quote_classes) if labelset.quote_label else []
+    # quotations the head calls attributed (none where it did not run) and the speaker turns of a transcript
+    quotations = attributed_quotations(scores, quote_classes) + speaker_turns(text)
     sentences, spans = [], []
     for k, s in enumerate(scores.sentences):
         local = spans_from_units(s.units, s.inside, s.begins, tagged, thresholds, text)

@@ -166,7 +166,9 @@ def _quietly(build, *args, **kwargs):
 
 def start_model(labelset: LabelSet, base: str | None) -> FramingModel:
     """A trainable model for ``labelset``: around the base encoder, or from the model folder ``base``
-    (its adapters, casing embedding and quotation-mark head, and the head rows of labels it shares)."""
+    (its adapters, casing embedding and quotation-mark head, and the head rows of labels it shares). A
+    quotation-mark head trained in ``base`` keeps telling attributed quotations, so flags and sentences
+    get their voice also in a label set with no scare-quote label."""
     if base is None:
         if labelset.quote_label:
             raise LabelSetError(f"label {labelset.quote_label!r}: quote_label needs --base with a model that has "
@@ -180,7 +182,7 @@ def start_model(labelset: LabelSet, base: str | None) -> FramingModel:
     model = _quietly(FramingModel.from_base, FramingConfig(
         labelset=labelset, thresholds={}, quote_classes=oc.quote_classes, lora_rank=oc.lora_rank,
         lora_alpha=oc.lora_alpha, lora_targets=oc.lora_targets, max_length=oc.max_length,
-        encoder_config=oc.encoder_config))
+        encoder_config=oc.encoder_config, attribution=oc.reads_quotes))
     state, new = old.network.state_dict(), model.network.state_dict()
     tagged = [(k, oc.labelset.tagged_labels.index(n)) for k, n in enumerate(labelset.tagged_labels)
               if n in oc.labelset.tagged_labels]

@@ -86,6 +86,46 @@ def test_a_sentence_that_is_mostly_an_attributed_quotation_is_quoted():
     assert sentence.voice == "writer"
 
 
+def test_voice_needs_no_scare_quote_label_where_the_quote_head_was_trained():
+    """A label set without SCARE_QUOTE (the quote head kept for attribution) still gives quoted sentences."""
+    from framing.labels import LabelSet
+
+    labels = LabelSet(("LOADED_LANGUAGE",), ("BIASED",), {"LOADED_LANGUAGE": "l", "BIASED": "b"})
+    text = '"This cruel regime is a disgrace to the nation," Smith said.'
+    scores = scored(text, {"cruel"}, "DIRECT")
+    scores.sentences[0].inside = scores.sentences[0].inside[:, :1]
+    scores.sentences[0].begins = scores.sentences[0].begins[:, :1]
+    result = decode_document(scores, labels, CLASSES, {"LOADED_LANGUAGE": 0.5, "BIASED": 0.5})
+    assert [(s.text, s.label, s.voice) for s in result.spans] == [("cruel", "LOADED_LANGUAGE", "quoted")]
+    assert result.sentences[0].voice == "quoted"
+
+
+def test_the_config_says_when_the_quote_head_runs():
+    from framing.config import FramingConfig
+    from framing.errors import ModelFolderError
+    from framing.labels import LabelSet
+
+    plain = LabelSet((), ("BIASED",), {"BIASED": "b"})
+    assert FramingConfig().reads_quotes and not FramingConfig(labelset=plain, thresholds={}).reads_quotes
+    kept = FramingConfig.from_dict({**FramingConfig(labelset=plain, thresholds={}).to_dict(), "attribution": True})
+    assert kept.reads_quotes and kept.labelset.quote_label is None
+    with pytest.raises(ModelFolderError, match="^'attribution' must be true, false or null, got str 'yes'$"):
+        FramingConfig.from_dict({**FramingConfig().to_dict(), "attribution": "yes"})
+
+
+def test_a_transcript_turn_is_quoted_voice_and_narration_stays_the_writers():
+    text = "The exchange was testy.\nMr. Henry: Did you try to wipe the server?\nMrs. Clinton: What?"
+    scores = scored(text, set(), "DIRECT")
+    units = scores.sentences[0]
+    scores.sentences = [type(units)(a, b, [], units.inside[:0], units.begins[:0], units.sentence, [], units.quote_probs)
+                        for a, b in ((0, 23), (24, 66), (67, len(text)))]
+    thresholds = {name: 0.5 for name in (*DEFAULT_LABELSET.span_labels, *DEFAULT_LABELSET.sentence_labels)}
+    result = decode_document(scores, DEFAULT_LABELSET, CLASSES, thresholds)
+    assert [(s.text, s.voice) for s in result.sentences] == [
+        ("The exchange was testy.", "writer"), ("Mr. Henry: Did you try to wipe the server?", "quoted"),
+        ("Mrs. Clinton: What?", "quoted")]
+
+
 def quoted_sentence_result() -> DocumentResult:
     """Two biased sentences, the second mostly an attributed quotation."""
     text = 'Thugs ran. "Thugs ruin everything," he said.'
