@@ -20,12 +20,14 @@ def test_plain_install_runs_check_from_any_directory(tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     article = elsewhere / "draft.txt"
-    article.write_text('That month, the Russian "peacekeepers" left the region.', encoding="utf-8")
+    article.write_text('"These thugs are a disgrace," the mayor said. That month, the Russian "peacekeepers" left.',
+                       encoding="utf-8")
     env = {"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
     out = subprocess.run([str(venv / "bin" / "framing"), "check", str(article), "--json"], cwd=elsewhere,
                          check=True, capture_output=True, text=True, env=env)
     data = json.loads(out.stdout)
-    assert any(s["label"] == "SCARE_QUOTE" and s["text"] == "peacekeepers" for s in data["spans"])
+    # the shipped model's sentence head and quotation-mark head (for voice) both travel with the package
+    assert [(s["biased"], s["voice"]) for s in data["sentences"]] == [(True, "quoted"), (True, "writer")]
     installed = subprocess.run([str(venv / "bin" / "python"), "-c",
                                 "import framing.modeling as m; print(m.default_model_dir())"],
                                cwd=elsewhere, check=True, capture_output=True, text=True).stdout.strip()

@@ -1,5 +1,6 @@
 """The draft-check page in a real browser: Debian's chromium, headless, driven by Playwright, against
-``framing serve`` with the shipped default model.
+``framing serve``: with the shipped default model (sentences only), and with the same weights given back their
+``SCARE_QUOTE`` label (the quotation-mark head is shipped for voice), so that flags are drawn by a real model.
 
 The screenshot is written to ``$FRAMING_TEST_ARTIFACTS`` (default ``test-artifacts/`` in the checkout).
 """
@@ -63,9 +64,30 @@ def serve(log: Path, *args: str):
         process.wait(timeout=30)
 
 
+def with_scare_quotes(folder: Path) -> Path:
+    """The shipped model with its scare-quote label back, at the threshold it shipped with before removal."""
+    from framing.labels import DEFAULT_LABELSET, LabelSet
+    from framing.modeling import FramingModel
+
+    model = FramingModel.from_pretrained()
+    shipped = model.config.labelset
+    model.config.labelset = LabelSet(("SCARE_QUOTE",), shipped.sentence_labels,
+                                     {"SCARE_QUOTE": DEFAULT_LABELSET.description("SCARE_QUOTE"),
+                                      **{n: shipped.description(n) for n in shipped.sentence_labels}}, "SCARE_QUOTE")
+    model.config.thresholds = {**model.config.thresholds, "SCARE_QUOTE": 0.4}
+    model.save_pretrained(folder)
+    return folder
+
+
 @pytest.fixture(scope="module")
 def server_url(tmp_path_factory):
-    yield from serve(tmp_path_factory.mktemp("serve") / "serve.log")
+    folder = tmp_path_factory.mktemp("serve")
+    yield from serve(folder / "serve.log", "--model", str(with_scare_quotes(folder / "model")))
+
+
+@pytest.fixture(scope="module")
+def default_server_url(tmp_path_factory):
+    yield from serve(tmp_path_factory.mktemp("serve-default") / "serve.log")
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +111,7 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, server_url):
+def open_page(browser, url: str):
     # bypass_csp lets Playwright poll with its own scripts; it also means the markup test below shows
     # that the page itself renders drafts as text, without relying on the server's Content-Security-Policy
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True, bypass_csp=True)
@@ -98,9 +119,30 @@ def page(browser, server_url):
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.on("dialog", lambda d: (page.errors.append(f"dialog: {d.message}"), d.dismiss()))
-    page.goto(server_url + "/")
+    page.goto(url + "/")
     page.wait_for_selector("#legend-list li", state="attached")  # labels loaded
+    return context, page
+
+
+@pytest.fixture
+def page(browser, server_url):
+    context, page = open_page(browser, server_url)
     yield page
+    context.close()
+
+
+def test_the_default_model_marks_sentences_and_says_it_marks_no_phrases(browser, default_server_url):
+    context, page = open_page(browser, default_server_url)
+    text = 'That month, the Russian "peacekeepers" left the region. The talks ended without agreement.'
+    check(page, text)
+    assert flags(page) == []
+    assert page.text_content("#legend-list") == "Sentence that reads as biased"
+    assert page.text_content("#groups") == ("This model marks sentences only: no phrase label reached the precision "
+                                            "it must have on news to ship.")
+    assert page.text_content("#summary") == "1 of 2 sentences reads as biased."
+    assert page.locator("#output .sentence.biased").count() == 1
+    assert page.text_content("#output .sentence.biased") == text[:55]
+    assert page.errors == []
     context.close()
 
 

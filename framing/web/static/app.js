@@ -125,8 +125,9 @@ function summaryLine() {
   const flagged = new Set(spans.map((s) => s.sentence)).size;
   const n = state.result.sentences.length;
   const biased = state.result.sentences.filter(biasShown).length;
-  return `${plural(spans.length, "flag")} in ${plural(flagged, "sentence")}; ` +
-         `${biased} of ${plural(n, "sentence")} ${sentenceWords().count(biased)}.`;
+  const sentences = `${biased} of ${plural(n, "sentence")} ${sentenceWords().count(biased)}.`;
+  if (!state.labels.span_labels.length) return sentences.charAt(0).toUpperCase() + sentences.slice(1);
+  return `${plural(spans.length, "flag")} in ${plural(flagged, "sentence")}; ${sentences}`;
 }
 
 function showResult() {
@@ -192,6 +193,10 @@ function renderLegend() {
       el("span", { class: "swatch " + colourClass(l.name), "aria-hidden": "true" }),
       el("span", { class: "legend-name", text: human(l.name) })));
   }
+  // the sentence label's underline, so that a model that marks sentences only has a legend too
+  list.append(el("li", { title: "a sentence the model reads this way (in the writer's voice)" },
+    el("span", { class: "swatch sentence-swatch", "aria-hidden": "true" }),
+    el("span", { class: "legend-name", text: `Sentence that ${sentenceWords().yes}` })));
 }
 
 function renderFindings() {
@@ -218,7 +223,10 @@ function renderFindings() {
       el("p", { class: "description", text: label.description }),
       list));
   }
-  if (!spans.length) groups.append(el("p", { class: "none", text: "No phrases flagged at this sensitivity." }));
+  // a model that ships no phrase label (the default one) marks sentences only: say so instead of "none found"
+  const none = state.labels.span_labels.length ? "No phrases flagged at this sensitivity."
+    : "This model marks sentences only: no phrase label reached the precision it must have on news to ship.";
+  if (!spans.length) groups.append(el("p", { class: "none", text: none }));
 
   const biased = state.result.sentences.filter(biasShown);
   $("biased").hidden = !biased.length;
