@@ -137,7 +137,9 @@ def _check_types(data) -> None:
         raise ModelFolderError(f"missing key(s) {', '.join(map(repr, missing))}")
     for key, value in data.items():
         want = _TYPES[key]
-        if (isinstance(value, bool) and key != "attribution") or not isinstance(value, want):
+        # a JSON true is a Python int too: only a key that takes booleans accepts one
+        if (isinstance(value, bool) and bool not in (want if isinstance(want, tuple) else (want,))) \
+                or not isinstance(value, want):
             name = _TYPE_NAMES.get(want, "an object or null")
             raise ModelFolderError(f"{key!r} must be {name}, got {type(value).__name__} {str(value)[:40]!r}")
     for key in ("quote_classes", "lora_targets"):

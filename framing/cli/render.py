@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from framing.labels import DEFAULT_LABELSET, LabelSet, bias_label
-from framing.pipeline.results import DocumentResult
+from framing.pipeline.results import DocumentResult, Sentence
 from framing.wording import agree, plural
 
 COLOURS = {
@@ -46,15 +46,19 @@ def summary_lines(result: DocumentResult, sentence_labels: Sequence[str] = DEFAU
     only with ``show_quoted``, and is otherwise mentioned in brackets, like flags in quoted words. A model
     whose label set has no span labels (``marks_phrases`` false) is told as one that marks sentences only.
     """
-    shown = result.spans_in(None if show_quoted else "writer")
+    voice = None if show_quoted else "writer"
+    shown = result.spans_in(voice)
     flagged = {s.sentence for s in shown}
     n = plural(len(result.sentences), "sentence")
     parts = []
     biased = bias_label(sentence_labels)
     for label in sentence_labels:
         # ``biased`` carries the bias label where ``sentence_labels`` was not filled in (results built by hand)
-        carry = [s for s in result.sentences if label in s.sentence_labels or (label == biased and s.biased)]
-        k = sum(show_quoted or s.voice == "writer" for s in carry)
+        def carries(s: Sentence) -> bool:
+            return label in s.sentence_labels or (label == biased and s.biased)
+
+        carry = [s for s in result.sentences if carries(s)]
+        k = sum(map(carries, result.sentences_in(voice)))
         verb = agree(k, "reads", "read")
         part = f"{k} of {n} {verb} as biased" if label == "BIASED" else f"{k} of {n} carry {label}"
         if len(carry) > k:
@@ -77,11 +81,12 @@ def render(result: DocumentResult, labels: LabelSet, console: Console, show_quot
     Writer-voice flags only, unless ``show_quoted``: then flags inside attributed quotations are shown
     too, underlined, with their voice in the flag table.
     """
-    spans = result.spans_in(None if show_quoted else "writer")
+    voice = None if show_quoted else "writer"
+    spans = result.spans_in(voice)
     text = Text(result.text)
     # sentences that carry a sentence label are bold, in the voices shown (as the page marks them)
-    for s in result.sentences:
-        if (s.sentence_labels or s.biased) and (show_quoted or s.voice == "writer"):
+    for s in result.sentences_in(voice):
+        if s.sentence_labels or s.biased:
             text.stylize("bold", s.start, s.end)
     for span in spans:
         style = colour(span.label, labels) + (" underline" if span.voice == "quoted" else "")

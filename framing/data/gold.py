@@ -29,6 +29,7 @@ import csv
 import hashlib
 import io
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -270,9 +271,8 @@ of ptc, semeval2023, babe, mbic, quotes, framing, jsonl, labelstudio, doccano, s
     """
     if "+" in spec:
         parts = [load_gold(part, labelset) for part in spec.split("+")]
-        ids = [d.doc_id for g in parts for d in g.documents]
-        if len(set(ids)) < len(ids):
-            twice = sorted({i for i in ids if ids.count(i) > 1})
+        twice = sorted(i for i, n in Counter(d.doc_id for g in parts for d in g.documents).items() if n > 1)
+        if twice:
             raise GoldDataError(f"{spec}: document {twice[0]} is in more than one pooled data set")
         return GoldSet(spec, "+".join(g.format for g in parts), [d for g in parts for d in g.documents],
                        {k: v for g in parts for k, v in g.file_hashes.items()})

@@ -56,8 +56,8 @@ def failures(result: DocumentResult, rules: list[tuple[str, float | None]], labe
     out = []
     for label, threshold in rules:
         if label in labels.sentence_labels:
-            hits = [s.text for s in result.sentences if s.voice == "writer" and (
-                label in s.sentence_labels if threshold is None else s.sentence_scores[label] >= threshold)]
+            hits = [s.text for s in result.sentences_in("writer")
+                    if (label in s.sentence_labels if threshold is None else s.sentence_scores[label] >= threshold)]
         else:
             hits = [s.text for s in result.spans_in("writer")
                     if s.label == label and (threshold is None or s.score >= threshold)]

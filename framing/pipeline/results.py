@@ -77,6 +77,17 @@ class DocumentResult:
         """
         return [s for s in self.spans if voice is None or s.voice == voice]
 
+    def sentences_in(self, voice: str | None = "writer") -> list[Sentence]:
+        """The sentences in one voice (``None``: all of them), as :meth:`spans_in` gives the flags.
+
+        Example:
+            >>> r = DocumentResult("a. b.", [Sentence(0, 2, "a.", 0.9, True), Sentence(3, 5, "b.", 0.9, True,
+            ...                                                        voice="quoted")], [])
+            >>> [s.text for s in r.sentences_in("writer")], len(r.sentences_in(None))
+            (['a.'], 2)
+        """
+        return [s for s in self.sentences if voice is None or s.voice == voice]
+
     def to_dict(self) -> dict:
         """JSON-ready dict (the document text itself is not repeated)."""
         return {

@@ -21,7 +21,7 @@ _HONORIFIC = r"(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Prof|President|Secretary|Senator|
 _NAME = r"[A-Z][\w'\u2019.-]*"
 _CAPITALS = r"[A-Z][A-Z'\u2019.-]+"
 _LABEL = re.compile(
-    rf"^[ \t]*(?:{_HONORIFIC} {_NAME}(?: {_NAME}){{0,2}}|{_CAPITALS}(?: {_CAPITALS}){{0,2}}|Q|A):[ \t]+(?=\S)",
+    rf"^[ \t]*(?P<label>{_HONORIFIC} {_NAME}(?: {_NAME}){{0,2}}|{_CAPITALS}(?: {_CAPITALS}){{0,2}}|Q|A):[ \t]+(?=\S)",
     re.MULTILINE)
 # capitalised labels that introduce page furniture or the writer's own notes, not a speaker
 _NOT_SPEAKERS = {"UPDATE", "UPDATED", "NOTE", "EDITOR'S NOTE", "EDITOR\u2019S NOTE", "CORRECTION", "PHOTO", "VIDEO",
@@ -36,12 +36,14 @@ def speaker_turns(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of every speaker turn in ``text``: from its label to the paragraph's end."""
     turns = []
     for m in _LABEL.finditer(text):
-        label = m.group(0).strip().rstrip(":").strip()
-        if label.upper() in _NOT_SPEAKERS or label.upper().endswith(_CREDITS):
+        label = m.group("label").upper()
+        if label in _NOT_SPEAKERS or label.endswith(_CREDITS):
             continue
         end = text.find("\n", m.end())
         end = len(text) if end < 0 else end
+        while text[end - 1].isspace():  # m.end() is followed by a non-space, so this stops inside the turn
+            end -= 1
         # the label is part of the turn, so that a short reply ("Mrs. Clinton: What?") reads as quoted too
-        turns.append((m.start() + len(m.group(0)) - len(m.group(0).lstrip()), len(text[:end].rstrip())))
+        turns.append((m.start("label"), end))
     # a transcript has turns; one labelled paragraph alone is more often a headline ("SCOOP: ...", "UK: ...")
     return turns if len(turns) >= 2 else []
