@@ -1,4 +1,4 @@
-"""How many of the sentences a model reads as biased are mostly a source's quoted words, per genre of the news dev split.
+"""How many of the sentences a model reads as biased are mostly quoted words, per genre of the news dev split.
 
     python scripts/sentence_voice_share.py [--model DIR]
 
