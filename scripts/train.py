@@ -43,9 +43,10 @@ from framing.training.loop import LoopOptions, fit
 from framing.training.news_recipe import NewsData, annotated, quote_examples, replay, sentence_examples, tune_score
 from framing.training.run import start_model
 from framing.training.steps import TAG_CLASS_WEIGHTS, quote_probabilities, sentence_probabilities
-from framing.training.thresholds import tune_span_thresholds
+from framing.training.thresholds import MIN_FLAGS, span_threshold_choices
 
 QUOTES = Path(__file__).resolve().parent.parent / "data" / "quotes" / "quotes.jsonl"
+PRECISION_TARGET = 0.65  # on the news tune split; scripts/ship_labels.py asks 0.6 on the dev split
 
 
 def predicted_spans(model: FramingModel, docs) -> list:
@@ -73,16 +74,20 @@ def tune_tag_thresholds(model: FramingModel, docs, grid=(0.1, 0.15, 0.2, 0.3, 0.
     return {lab: max(v)[1] for lab, v in found.items()}
 
 
-def tune_and_evaluate(model: FramingModel, ptc_tune, ptc_dev, babe, quotes, news_tune=None) -> dict:
+def tune_and_evaluate(model: FramingModel, ptc_tune, ptc_dev, babe, quotes, news_tune=None,
+                      precision_target: float | None = None) -> dict:
     """Tune every threshold on the tune splits, then measure on the dev splits; returns the metrics.
 
     With ``news_tune`` (annotated news articles), span thresholds are tuned there for phrase-level F0.5
-    in the writer voice; otherwise on PTC tune articles for SemEval span F1 (stage 1).
+    in the writer voice, among those with tune precision at least ``precision_target`` where one reaches
+    it; otherwise on PTC tune articles for SemEval span F1 (stage 1).
     """
     cfg = model.config
+    news_choices = {}
     # thresholds on the tune splits
     if news_tune is not None:
-        cfg.thresholds.update(tune_span_thresholds(model, news_tune))
+        news_choices = span_threshold_choices(model, news_tune, min_precision=precision_target)
+        cfg.thresholds.update({lab: t for lab, (t, _) in news_choices.items()})
     else:
         cfg.thresholds.update(tune_tag_thresholds(model, ptc_tune))
     babe_tune = sentence_probabilities(model, [e.text for e in babe["tune"]])
@@ -122,10 +127,13 @@ def tune_and_evaluate(model: FramingModel, ptc_tune, ptc_dev, babe, quotes, news
     metrics["note"] = ("All figures are on dev data the model never trained on; thresholds were tuned on separate "
                        "tune splits (" + ("15% of the news corpus train articles" if news_tune is not None else
                                           "10% of PTC train articles") + ", a BABE fold, 10% of quote documents).")
+    if news_choices:  # what the tune split showed at each chosen threshold (ship_labels.py decides on dev)
+        metrics["news_tune_thresholds"] = {lab: {"threshold": t, **fig} for lab, (t, fig) in news_choices.items()}
     return metrics
 
 
-def load_splits(limit: int, negative_share: float, rng: random.Random, semeval2023: bool = False):
+def load_splits(limit: int, negative_share: float, rng: random.Random, semeval2023: bool = False,
+                quotes_path: Path = QUOTES):
     cap = (lambda xs: xs[:limit]) if limit else (lambda xs: xs)
     ptc_train = ptc_documents("train")
     tag_docs = [d for d in ptc_train if ptc_split(d[0]) == "train"]
@@ -135,7 +143,7 @@ def load_splits(limit: int, negative_share: float, rng: random.Random, semeval20
     ptc_tune = cap([d for d in ptc_train if ptc_split(d[0]) == "tune"])
     ptc_dev = cap(ptc_documents("dev"))
     babe = {k: cap(v) for k, v in babe_splits().items()}
-    quotes = {k: cap(v) for k, v in quote_splits(QUOTES).items()} if QUOTES.exists() else {}
+    quotes = {k: cap(v) for k, v in quote_splits(quotes_path).items()} if quotes_path.exists() else {}
     return tag_train, ptc_tune, ptc_dev, babe, quotes
 
 
@@ -154,13 +162,14 @@ def train_news(args: argparse.Namespace) -> None:
     t0 = time.time()
     news = NewsData.load()
     tune = annotated(news.tune)
-    _, ptc_tune, ptc_dev, babe, quotes = load_splits(args.limit, args.negative_share, random.Random(args.seed))
+    _, ptc_tune, ptc_dev, babe, quotes = load_splits(args.limit, args.negative_share, random.Random(args.seed),
+                                                     quotes_path=args.quotes)
     torch.manual_seed(args.seed)
     model = start_model(DEFAULT_LABELSET, str(args.base))
     tags = sentence_examples(news.fit, DEFAULT_LABELSET.tagged_labels, args.news_negatives)
     news_quotes = []
     if args.news_quotes:  # news articles that are quote-corpus documents keep the quote corpus's own labels
-        news_quotes = quote_examples(news.fit, model.config.quote_classes, skip=quote_corpus_ids(QUOTES))
+        news_quotes = quote_examples(news.fit, model.config.quote_classes, skip=quote_corpus_ids(args.quotes))
     data = {"tag": tags[: args.limit or None], "sent": replay(babe["train"], args.replay, args.seed),
             "quote": replay(quotes.get("train", []), args.replay, args.seed) + news_quotes[: args.limit or None]}
     print(f"news fit articles {len(news.fit)} ({len(tags)} sentences), tune articles {len(news.tune)}, "
@@ -169,14 +178,16 @@ def train_news(args: argparse.Namespace) -> None:
                        checkpoint_dir=Path(f"{args.out}.checkpoint"))
     result = fit(model, data, opts, lambda m: tune_score(m, tune), resume=args.resume, key="news-v1",
                  log=lambda line: print(line, flush=True))
-    metrics = tune_and_evaluate(model, ptc_tune, ptc_dev, babe, quotes, news_tune=tune)
+    metrics = tune_and_evaluate(model, ptc_tune, ptc_dev, babe, quotes, news_tune=tune,
+                                precision_target=args.precision_target)
     cfg, record = model.config, model.record
     record.metrics = metrics
     record.training = {
         "command": f"python scripts/train.py --stage news --base {args.base} --news-epochs {args.news_epochs} "
                    f"--lr {args.lr} --replay {args.replay} --news-negatives {args.news_negatives} --seed {args.seed} "
                    + ("--news-quotes " if args.news_quotes else "") +
-                   f"--threads {args.threads}",
+                   (f"--precision-target {args.precision_target} " if args.precision_target is not None else "") +
+                   (f"--quotes {args.quotes} " if args.quotes != QUOTES else "") + f"--threads {args.threads}",
         "data": {"news_fit_articles": len(news.fit), "news_fit_sentences": len(tags),
                  "news_tune_articles": len(news.tune), "babe_replayed": len(data["sent"]),
                  "quote_sentences_replayed": len(data["quote"]) - len(news_quotes),
@@ -184,7 +195,9 @@ def train_news(args: argparse.Namespace) -> None:
         "hyperparameters": {"lr": args.lr, "batch_size": args.batch_size, "max_epochs": args.news_epochs,
                             "patience": 2, "lora_rank": cfg.lora_rank, "lora_alpha": cfg.lora_alpha,
                             "tag_class_weights": TAG_CLASS_WEIGHTS, "seed": args.seed, "threads": args.threads,
-                            "threshold_objective": "phrase-level F0.5, writer voice, news tune split"},
+                            "threshold_objective": "phrase-level F0.5, writer voice, news tune split"
+                            + (f", among thresholds with tune precision at least {args.precision_target} on "
+                               f"{MIN_FLAGS} or more flags" if args.precision_target is not None else "")},
         "history": result.history, "best_epoch": result.best_epoch,
         "train_minutes": round(result.minutes, 1), "total_minutes": round((time.time() - t0) / 60, 1),
     }
@@ -207,6 +220,10 @@ def main() -> None:
                     help="share of unmarked news sentences kept (furniture always kept)")
     ap.add_argument("--news-quotes", action="store_true",
                     help="news stage: also train the quote head on the news corpus's quotations (scripts/quote_cv.py)")
+    ap.add_argument("--precision-target", type=float, metavar="P",
+                    help="news stage: tune span thresholds for the best F0.5 among those with news-tune precision "
+                         f"at least P on {MIN_FLAGS} or more flags (default: the best F0.5; {PRECISION_TARGET} leaves "
+                         "a margin over the 0.6 shipping rule)")
     ap.add_argument("--replay", type=int, default=1500, help="BABE and quote examples replayed per epoch (news)")
     ap.add_argument("--resume", action="store_true", help="continue an interrupted news stage from OUT.checkpoint")
     ap.add_argument("--out", type=Path, default=Path("models/framing-default"))
@@ -220,11 +237,17 @@ def main() -> None:
     ap.add_argument("--semeval2023", action=argparse.BooleanOptionalAction, default=False,
                     help="also train on the SemEval-2023 layout of the PTC train-split articles (tried and dropped: "
                     "docs/experiments.md)")
+    ap.add_argument("--quotes", type=Path, default=QUOTES,
+                    help="quote corpus to train the quote head on (default: data/quotes/quotes.jsonl)")
     ap.add_argument("--limit", type=int, default=0, help="cap every split at N examples (smoke test)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--reevaluate", type=Path, metavar="MODEL_DIR",
                     help="skip training: re-tune thresholds and re-measure MODEL_DIR, writing it to --out")
     args = ap.parse_args()
+    if args.precision_target is not None and not 0 < args.precision_target < 1:
+        ap.error(f"--precision-target must be between 0 and 1, got {args.precision_target}")
+    if not args.quotes.is_file():
+        ap.error(f"--quotes {args.quotes}: no such file")
     torch.set_num_threads(args.threads)
     if args.reevaluate:
         reevaluate(args.reevaluate, args.out)
@@ -238,7 +261,8 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     rng = random.Random(args.seed)
 
-    tag_train, ptc_tune, ptc_dev, babe, quotes = load_splits(args.limit, args.negative_share, rng, args.semeval2023)
+    tag_train, ptc_tune, ptc_dev, babe, quotes = load_splits(args.limit, args.negative_share, rng, args.semeval2023,
+                                                             args.quotes)
     print(f"tag lines {len(tag_train)}, babe train {len(babe['train'])}, "
           f"quote sentences {len(quotes.get('train', []))}", flush=True)
 
@@ -271,7 +295,7 @@ def main() -> None:
         "train_minutes": round(train_minutes, 1),
         "total_minutes": round((time.time() - t0) / 60, 1),
     }
-    model.seen = seen_fingerprints(QUOTES)
+    model.seen = seen_fingerprints(args.quotes)
     model.save_pretrained(args.out)
     print(json.dumps({k: v for k, v in metrics.items() if k != "quotes"}, indent=1))
     if quotes:

@@ -34,6 +34,9 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=16, metavar="N", help="sentences per batch (default 16)")
     p.add_argument("--lr", type=float, default=1e-3, help="peak learning rate (default 0.001)")
     p.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
+    p.add_argument("--min-precision", type=float, metavar="P",
+                   help="tune each span label's threshold for the best F0.5 among those with dev precision at least "
+                        "P on 10 or more flags (default: the best F0.5)")
     return p
 
 
@@ -43,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
 
     opts = TrainOptions(labels=args.labels, train=args.train, dev=args.dev, out=args.out, format=args.format,
                         epochs=args.epochs, patience=args.patience, base=args.base, resume=args.resume,
-                        dry_run=args.dry_run, batch_size=args.batch_size, lr=args.lr, seed=args.seed)
+                        dry_run=args.dry_run, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
+                        min_precision=args.min_precision)
     try:
         result = train_model(opts)
     except KeyboardInterrupt:

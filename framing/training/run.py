@@ -38,6 +38,7 @@ from framing.data.annotated import AnnotatedDocument, Imported
 from framing.data.annotations import read_annotations
 from framing.data.gold import fingerprint
 from framing.data.validation import MIN_EXAMPLES, ValidationReport, validate
+from framing.errors import UsageError
 from framing.evaluation.metrics import span_report
 from framing.labels import LabelSet, LabelSetError
 from framing.modeling import FramingModel
@@ -45,7 +46,7 @@ from framing.pipeline.segment import split_sentences
 from framing.training.examples import SentenceExample, TagExample
 from framing.training.loop import LoopOptions, TrainingError, epoch_plan, fit
 from framing.training.steps import TAG_CLASS_WEIGHTS, sentence_label_probabilities
-from framing.training.thresholds import tune_thresholds
+from framing.training.thresholds import span_threshold_choices, tune_sentence_thresholds
 from framing.wording import plural
 
 
@@ -75,8 +76,11 @@ class TrainOptions:
     seed: int = 13
     min_examples: int = MIN_EXAMPLES
     checkpoint_minutes: float = 5.0
+    min_precision: float | None = None
 
     def __post_init__(self) -> None:
+        if self.min_precision is not None and not 0 < self.min_precision < 1:
+            raise UsageError(f"--min-precision must be between 0 and 1, got {self.min_precision}")
         self.loop_options()  # refuses bad values before anything is read
 
     def loop_options(self) -> LoopOptions:
@@ -255,15 +259,20 @@ def train_model(opts: TrainOptions, log: Callable[[str], None] = _log_stderr,
         f"for sentence labels; {len(epoch_plan(data, loop, 0))} steps per epoch, at most {opts.epochs} epochs")
     result = fit(model, data, loop, lambda m: dev_metrics(m, dev.documents)["dev_f1"], resume=opts.resume,
                  key=_data_key(labelset, train, dev, opts), log=log, on_step=on_step)
-    tuned = tune_thresholds(model, dev.documents)
-    model.config.thresholds.update(tuned)
+    choices = span_threshold_choices(model, dev.documents, min_precision=opts.min_precision)
+    short = sorted(lab for lab, (_, fig) in choices.items() if not fig["meets_target"])
+    model.config.thresholds.update({lab: t for lab, (t, _) in choices.items()}
+                                   | tune_sentence_thresholds(model, dev.documents))
     metrics = dev_metrics(model, dev.documents)
     cfg, record = model.config, model.record
     record.metrics = metrics | {
         "spans_data": f"dev: {opts.dev}, {len(dev.documents)} documents",
         "note": (f"Mean dev F1 over the labels with dev examples: {metrics['dev_f1']:.3f}. Dev figures at the "
-                 "thresholds in the table above, tuned on the same dev set (phrase-level F0.5 for span labels, "
-                 "F1 for sentence labels), which also chose the best epoch: these figures are optimistic; "
+                 "thresholds in the table above, tuned on the same dev set (phrase-level F0.5 for span labels"
+                 + (f", among thresholds with precision at least {opts.min_precision} on 10 or more flags"
+                    + (f"; {', '.join(short)} reached it at no threshold and kept the best F0.5" if short else "")
+                    if opts.min_precision else "")
+                 + "; F1 for sentence labels), which also chose the best epoch: these figures are optimistic; "
                  "measure on held-out data with framing evaluate."),
     }
     minutes = result.minutes

@@ -304,3 +304,57 @@ def test_a_trained_model_carries_thresholds_tuned_on_its_dev_data(tmp_path, tiny
     # the saved thresholds are what tuning on the dev file gives for the saved weights
     assert tune_thresholds(model, read_annotations(opts.dev).documents) == thresholds
     assert "tuned on the same dev set" in (out / "README.md").read_text()
+
+
+def test_a_precision_target_picks_the_best_f05_among_thresholds_that_reach_it(tmp_path, tiny_model_dir):
+    """With --min-precision, a span label's threshold is the best F0.5 among those whose dev precision reaches
+    the target on enough flags; a label that reaches it nowhere keeps its plain best F0.5."""
+    from dataclasses import replace
+
+    from framing.data.annotations import read_annotations
+    from framing.training.thresholds import GRID, span_threshold_choices, tune_thresholds
+
+    opts = options(tmp_path, tiny_model_dir, epochs=2)
+    model = FramingModel.from_pretrained(train_model(opts, log=lambda line: None))
+    docs = read_annotations(opts.dev).documents
+    scores = model.score_many([d.text for d in docs], 32)
+    # gold: the model's own flags at 0.65, and every other one of those only a lower threshold finds, so that
+    # 0.55 has the better recall and 0.65 the better precision
+    def flags(sc, t):
+        return model.decode(sc, {**model.config.thresholds, "HEDGE": t}).spans
+
+    def overlaps(a, spans):
+        return any(a.start < b.end and b.start < a.end for b in spans)
+
+    gold = []
+    for sc in scores:
+        high = flags(sc, 0.65)
+        gold.append(high + [s for s in flags(sc, 0.55) if not overlaps(s, high)][::2])
+    docs = [replace(d, spans=[SpanAnnotation(s.start, s.end, s.label) for s in g]) for d, g in zip(docs, gold)]
+    plain = span_threshold_choices(model, docs, scores=scores, beta=2.0)  # recall-heavy
+    target = 0.99
+    at = {t: span_threshold_choices(model, docs, grid=(t,), scores=scores, beta=2.0, min_precision=target,
+                                    min_flags=2)["HEDGE"][1] for t in GRID}
+    reaching = [t for t, fig in at.items() if fig["meets_target"]]
+    assert 0.65 in reaching and plain["HEDGE"][0] not in reaching  # the target must move the choice
+    chosen, fig = span_threshold_choices(model, docs, scores=scores, beta=2.0, min_precision=target,
+                                         min_flags=2)["HEDGE"]
+    assert fig["meets_target"] and fig["precision"] >= target and fig["flags"] >= 2
+    assert chosen == max(reaching, key=lambda t: (at[t]["f_beta"], -t))
+    # a target reached nowhere: the plain choice, marked as short of it
+    nowhere = span_threshold_choices(model, docs, scores=scores, beta=2.0, min_precision=0.99, min_flags=10 ** 6)
+    assert nowhere["HEDGE"] == (plain["HEDGE"][0], {**plain["HEDGE"][1], "meets_target": False})
+    # framing train's tuning (F0.5) takes the target through
+    f05 = span_threshold_choices(model, docs, scores=scores)["HEDGE"][0]
+    f05_target = span_threshold_choices(model, docs, scores=scores, min_precision=target, min_flags=2)["HEDGE"][0]
+    assert tune_thresholds(model, docs, target, min_flags=2)["HEDGE"] == f05_target != f05
+
+
+@pytest.mark.parametrize("value", ["1.5", "0", "-0.2"])
+def test_min_precision_outside_zero_and_one_is_refused(tmp_path, tiny_model_dir, capsys, value):
+    labels, train, dev = hedge_files(tmp_path, n_train=4, n_dev=2)
+    code = main(["train", "--labels", str(labels), "--train", str(train), "--dev", str(dev),
+                 "--out", str(tmp_path / "m"), "--min-precision", value])
+    assert code == 2
+    assert capsys.readouterr().err.strip().endswith(f"--min-precision must be between 0 and 1, got {float(value)}")
+    assert not (tmp_path / "m").exists()
