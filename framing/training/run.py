@@ -46,7 +46,7 @@ from framing.pipeline.segment import split_sentences
 from framing.training.examples import SentenceExample, TagExample
 from framing.training.loop import LoopOptions, TrainingError, epoch_plan, fit
 from framing.training.steps import TAG_CLASS_WEIGHTS, sentence_label_probabilities
-from framing.training.thresholds import span_threshold_choices, tune_sentence_thresholds
+from framing.training.thresholds import MIN_FLAGS, span_threshold_choices, tune_sentence_thresholds
 from framing.wording import plural
 
 
@@ -269,7 +269,7 @@ def train_model(opts: TrainOptions, log: Callable[[str], None] = _log_stderr,
         "spans_data": f"dev: {opts.dev}, {len(dev.documents)} documents",
         "note": (f"Mean dev F1 over the labels with dev examples: {metrics['dev_f1']:.3f}. Dev figures at the "
                  "thresholds in the table above, tuned on the same dev set (phrase-level F0.5 for span labels"
-                 + (f", among thresholds with precision at least {opts.min_precision} on 10 or more flags"
+                 + (f", among thresholds with precision at least {opts.min_precision} on {MIN_FLAGS} or more flags"
                     + (f"; {', '.join(short)} reached it at no threshold and kept the best F0.5" if short else "")
                     if opts.min_precision else "")
                  + "; F1 for sentence labels), which also chose the best epoch: these figures are optimistic; "
