@@ -5,6 +5,7 @@
     python scripts/framing_corpus.py agreement --plan data/framing/plan.json --raw RAW
     python scripts/framing_corpus.py disagreements --plan data/framing/plan.json --raw RAW --out todo.jsonl
     python scripts/framing_corpus.py build --plan data/framing/plan.json --raw RAW --adjudicated adj.jsonl
+    python scripts/framing_corpus.py extend --raw RAW2 --round 2         # add single-annotated train articles
 
 RAW holds one file per annotator (``A1.jsonl`` ...), one line per article: ``{"doc", "genre", "furniture":
 [sentence numbers], "marks": [{"s": sentence, "text": exact phrase, "n": occurrence, "label", "voice",
@@ -23,6 +24,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import cohen_kappa_score
 
+from framing.atomic import atomic_write
 from framing.data.framing_corpus import FRAMING_LABELS, GENRES, VOICES
 from framing.data.quote_corpus import load_documents
 from framing.data.shared_corpora import sha256_text
@@ -63,7 +65,7 @@ def resolve(text: str, sentences: list[tuple[int, int]], mark: dict) -> tuple[in
 
 def read_raw(path: Path, texts: dict[str, tuple[str, str]] | None = None) -> tuple[dict[str, dict], list[str]]:
     """One annotator's file as ``{doc: {"genre", "furniture": [(s, e)], "spans": [...]}}`` and its problems."""
-    rows = [(n, json.loads(line)) for n, line in enumerate(open(path, encoding="utf-8"), 1) if line.strip()]
+    rows = [(n, json.loads(line)) for n, line in enumerate(path.read_text("utf-8").splitlines(), 1) if line.strip()]
     texts = texts or texts_for(r["doc"] for _, r in rows)
     out, problems = {}, []
     for n, r in rows:
@@ -198,6 +200,43 @@ def build(plan: dict, passes: dict, texts: dict, adjudicated: dict[int, dict]) -
     print({k: len(v) for k, v in records.items()})
 
 
+def extend(plan_path: Path, raw: Path, round_name: str, folder: Path = OUT,
+           extension: Path = OUT.parent / "quotes" / "dev_extension.jsonl") -> None:
+    """Add the articles of every annotator file in ``raw`` to the train split (one annotator each).
+
+    Dev articles never change: a document already in the plan, or in the dev extension of the quote corpus,
+    is refused, so nothing measured before is trained on. Writes ``folder``/train.jsonl and ``plan_path`` only
+    after every file has checked clean."""
+    plan = json.loads(plan_path.read_text(encoding="utf-8"))
+    known = {a["doc"] for a in plan["articles"]}
+    known |= {f"{q['corpus']}:{q['doc_id']}" for q in map(json.loads, extension.read_text("utf-8").splitlines())}
+    source_genre = {a["source"]: a["source_genre"] for a in plan["articles"]}
+    added, problems = {}, []
+    for path in sorted(raw.glob("*.jsonl")):
+        recs, errs = read_raw(path)
+        problems += errs + [f"{path}: {d} is already in the corpus or a dev split" for d in recs if d in known]
+        problems += [f"{path}: {d} also in another file" for d in recs if d in added]
+        added |= {d: (path.stem, r) for d, r in recs.items()}
+    if problems or not added:
+        sys.exit("\n".join(problems) or f"{raw}: no annotator files (*.jsonl)")
+    texts = texts_for(added)
+    rows = [json.loads(line) for line in (folder / "train.jsonl").read_text("utf-8").splitlines() if line.strip()]
+    for d, (annotator, r) in added.items():
+        source, text = texts[d]
+        rows.append({"id": d, "source": source, "genre": r["genre"], "split": "train", "sha256": sha256_text(text),
+                     "annotators": [annotator], "furniture": r["furniture"],
+                     "spans": sorted(r["spans"], key=lambda s: (s["start"], s["end"], s["label"]))})
+        plan["articles"].append({"doc": d, "source": source, "source_genre": source_genre.get(source, r["genre"]),
+                                 "words": len(text.split()),
+                                 "round": round_name})
+        plan["first"][d] = annotator
+    atomic_write(folder / "train.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n"
+                                                 for r in sorted(rows, key=lambda r: r["id"])))
+    atomic_write(plan_path, json.dumps(plan, indent=1))
+    print(f"{len(added)} articles, {sum(len(r['spans']) for _, r in added.values())} marks added to train "
+          f"(round {round_name})")
+
+
 def stats() -> str:
     """The data card's tables (Markdown) from the built corpus files."""
     from framing.data.framing_corpus import load_framing_corpus
@@ -223,12 +262,13 @@ def stats() -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["show", "check", "agreement", "disagreements", "build", "stats"])
+    ap.add_argument("command", choices=["show", "check", "agreement", "disagreements", "build", "extend", "stats"])
     ap.add_argument("args", nargs="*")
     ap.add_argument("--plan", type=Path, default=OUT / "plan.json")
     ap.add_argument("--raw", type=Path)
     ap.add_argument("--adjudicated", type=Path)
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--round", default="2", help="extend: the name of this annotation round")
     a = ap.parse_args()
     if a.command == "show":
         texts = texts_for(a.args)
@@ -244,6 +284,9 @@ def main() -> None:
         sys.exit(1 if problems else 0)
     if a.command == "stats":
         print(stats())
+        return
+    if a.command == "extend":
+        extend(a.plan, a.raw, a.round)
         return
     plan = json.loads(a.plan.read_text(encoding="utf-8"))
     passes, texts = read_all(plan, a.raw)

@@ -14,6 +14,7 @@ loop (:mod:`framing.training.loop`). Fixed seed.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import time
@@ -27,7 +28,7 @@ from framing.config import FramingConfig
 from framing.data.gold import fingerprint
 from framing.evaluation.baselines import rule_is_scare
 from framing.evaluation.metrics import best_threshold, span_report
-from framing.labels import DEFAULT_LABELSET, QUOTE_CLASSES, SCARE_CLASS
+from framing.labels import DEFAULT_LABELSET, QUOTE_CLASSES, SCARE_CLASS, LabelSet
 from framing.modeling import FramingModel
 from framing.training.default_data import (  # noqa: I001
     babe_splits,
@@ -157,6 +158,18 @@ def reevaluate(folder: Path, out: Path) -> None:
     print(json.dumps({k: v for k, v in model.record.metrics.items() if k != "quotes"}, indent=1))
 
 
+def news_labelset(names: str) -> LabelSet:
+    """The default label set with only the tagged labels named in ``names`` (comma-separated), in its order."""
+    keep = [n.strip() for n in names.split(",") if n.strip()]
+    unknown = sorted(set(keep) - set(DEFAULT_LABELSET.tagged_labels))
+    if unknown or not keep:
+        raise SystemExit(f"--news-labels: unknown or no label ({', '.join(unknown)}); "
+                         f"choose from {', '.join(DEFAULT_LABELSET.tagged_labels)}")
+    spans = tuple(n for n in DEFAULT_LABELSET.span_labels if n in keep or n == DEFAULT_LABELSET.quote_label)
+    return dataclasses.replace(DEFAULT_LABELSET, span_labels=spans, descriptions={
+        n: d for n, d in DEFAULT_LABELSET.descriptions.items() if n in spans or n in DEFAULT_LABELSET.sentence_labels})
+
+
 def train_news(args: argparse.Namespace) -> None:
     """Stage 2: the news framing corpus on top of a stage-1 model (see framing.training.news_recipe)."""
     t0 = time.time()
@@ -165,8 +178,9 @@ def train_news(args: argparse.Namespace) -> None:
     _, ptc_tune, ptc_dev, babe, quotes = load_splits(args.limit, args.negative_share, random.Random(args.seed),
                                                      quotes_path=args.quotes)
     torch.manual_seed(args.seed)
-    model = start_model(DEFAULT_LABELSET, str(args.base))
-    tags = sentence_examples(news.fit, DEFAULT_LABELSET.tagged_labels, args.news_negatives)
+    labelset = news_labelset(args.news_labels)
+    model = start_model(labelset, str(args.base))
+    tags = sentence_examples(news.fit, labelset.tagged_labels, args.news_negatives)
     news_quotes = []
     if args.news_quotes:  # news articles that are quote-corpus documents keep the quote corpus's own labels
         news_quotes = quote_examples(news.fit, model.config.quote_classes, skip=quote_corpus_ids(args.quotes))
@@ -187,7 +201,9 @@ def train_news(args: argparse.Namespace) -> None:
                    f"--lr {args.lr} --replay {args.replay} --news-negatives {args.news_negatives} --seed {args.seed} "
                    + ("--news-quotes " if args.news_quotes else "") +
                    (f"--precision-target {args.precision_target} " if args.precision_target is not None else "") +
-                   (f"--quotes {args.quotes} " if args.quotes != QUOTES else "") + f"--threads {args.threads}",
+                   (f"--quotes {args.quotes} " if args.quotes != QUOTES else "") +
+                   (f"--news-labels {args.news_labels} " if labelset != DEFAULT_LABELSET else "") +
+                   f"--threads {args.threads}",
         "data": {"news_fit_articles": len(news.fit), "news_fit_sentences": len(tags),
                  "news_tune_articles": len(news.tune), "babe_replayed": len(data["sent"]),
                  "quote_sentences_replayed": len(data["quote"]) - len(news_quotes),
@@ -224,6 +240,8 @@ def main() -> None:
                     help="news stage: tune span thresholds for the best F0.5 among those with news-tune precision "
                          f"at least P on {MIN_FLAGS} or more flags (default: the best F0.5; {PRECISION_TARGET} leaves "
                          "a margin over the 0.6 shipping rule)")
+    ap.add_argument("--news-labels", default=",".join(DEFAULT_LABELSET.tagged_labels), metavar="L1,L2",
+                    help="tagged labels the news stage trains (default: all; the others leave the label set)")
     ap.add_argument("--replay", type=int, default=1500, help="BABE and quote examples replayed per epoch (news)")
     ap.add_argument("--resume", action="store_true", help="continue an interrupted news stage from OUT.checkpoint")
     ap.add_argument("--out", type=Path, default=Path("models/framing-default"))
