@@ -2,12 +2,12 @@
 a new article lands in train with offsets that slice back to its marks, and an article of a dev split is
 refused with nothing written."""
 
-import importlib.util
 import json
 import shutil
 from pathlib import Path
 
 import pytest
+from script_module import load_script
 
 ROOT = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file())
 FOLDER = ROOT / "data" / "framing"
@@ -15,10 +15,7 @@ EXTENSION = ROOT / "data" / "quotes" / "dev_extension.jsonl"
 
 
 def corpus_script():
-    spec = importlib.util.spec_from_file_location("framing_corpus", ROOT / "scripts" / "framing_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("framing_corpus")
 
 
 @pytest.fixture

@@ -1,23 +1,16 @@
 """The quote corpus grows in annotation rounds: collecting a round keeps the earlier ones, and the
 cross-validation keeps round 1's held-out documents whatever later rounds add."""
 
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
+from script_module import load_script as script
 from sklearn.model_selection import GroupKFold
 
 ROOT = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file())
-
-
-def script(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def record(doc: str, start: int, batch: str) -> dict:
