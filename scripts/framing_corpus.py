@@ -160,6 +160,22 @@ def disagreements(plan: dict, passes: dict, texts: dict) -> list[dict]:
     return todo
 
 
+def corpus_record(doc: str, source: str, split: str, text: str, annotators: list[str], annotation: dict,
+                  spans: list[dict]) -> dict:
+    """One stand-off line of train.jsonl or dev.jsonl: the text is kept only as its sha256."""
+    return {"id": doc, "source": source, "genre": annotation["genre"], "split": split, "sha256": sha256_text(text),
+            "annotators": annotators, "furniture": annotation["furniture"],
+            "spans": sorted(spans, key=lambda s: (s["start"], s["end"], s["label"]))}
+
+
+def read_records(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def write_records(path: Path, rows: list[dict]) -> None:
+    atomic_write(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in sorted(rows, key=lambda r: r["id"])))
+
+
 def build(plan: dict, passes: dict, texts: dict, adjudicated: dict[int, dict]) -> None:
     """Write train.jsonl, dev.jsonl and double_annotation.jsonl (stand-off, with each text's sha256)."""
     todo = disagreements(plan, passes, texts)
@@ -169,8 +185,11 @@ def build(plan: dict, passes: dict, texts: dict, adjudicated: dict[int, dict]) -
         sys.exit(f"{len(missing)} disagreements have no adjudication (e.g. {sorted(missing)[:5]})")
     dev, double = set(plan["dev"]), set(plan["double"])
     records = {"train": [], "dev": []}
+    later = {a["doc"] for a in plan["articles"] if "round" in a}  # rounds added by `extend` keep their records
     for art in plan["articles"]:
         d = art["doc"]
+        if d in later:
+            continue
         first = passes[plan["first"][d]][d]
         spans = first["spans"]
         annotators = [plan["first"][d]]
@@ -186,17 +205,15 @@ def build(plan: dict, passes: dict, texts: dict, adjudicated: dict[int, dict]) -
                         final = {"label": verdict.get("label", t["label"]), "voice": verdict.get("voice", t["voice"])}
                         kept.append({k: t[k] for k in ("start", "end", "confidence")} | final)
             spans = agreed + [s for s in kept if not any(_overlaps(s, o, voice=True) for o in agreed)]
-        rec = {"id": d, "source": art["source"], "genre": first["genre"], "split": "dev" if d in dev else "train",
-               "sha256": sha256_text(texts[d][1]), "annotators": annotators, "furniture": first["furniture"],
-               "spans": sorted(spans, key=lambda s: (s["start"], s["end"], s["label"]))}
+        rec = corpus_record(d, art["source"], "dev" if d in dev else "train", texts[d][1], annotators, first, spans)
         records[rec["split"]].append(rec)
+    records["train"] += [r for r in read_records(OUT / "train.jsonl") if r["id"] in later]
     for split, rows in records.items():
-        with open(OUT / f"{split}.jsonl", "w", encoding="utf-8") as f:
-            f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in sorted(rows, key=lambda r: r["id"]))
-    with open(OUT / "double_annotation.jsonl", "w", encoding="utf-8") as f:
-        for d, a, b in _pairs(plan, passes):
-            f.write(json.dumps({"id": d, "first": {"annotator": plan["first"][d], **a},
-                                "second": {"annotator": plan["second"][d], **b}}) + "\n")
+        write_records(OUT / f"{split}.jsonl", rows)
+    pairs = [{"id": d, "first": {"annotator": plan["first"][d], **a}, "second": {"annotator": plan["second"][d], **b}}
+             for d, a, b in _pairs(plan, passes)]
+    pairs += [r for r in read_records(OUT / "double_annotation.jsonl") if "round" in r]
+    atomic_write(OUT / "double_annotation.jsonl", "".join(json.dumps(r) + "\n" for r in pairs))
     print({k: len(v) for k, v in records.items()})
 
 
@@ -209,7 +226,7 @@ def extend(plan_path: Path, raw: Path, round_name: str, folder: Path = OUT,
     after every file has checked clean."""
     plan = json.loads(plan_path.read_text(encoding="utf-8"))
     known = {a["doc"] for a in plan["articles"]}
-    known |= {f"{q['corpus']}:{q['doc_id']}" for q in map(json.loads, extension.read_text("utf-8").splitlines())}
+    known |= {f"{q['corpus']}:{q['doc_id']}" for q in read_records(extension)}
     source_genre = {a["source"]: a["source_genre"] for a in plan["articles"]}
     added, problems = {}, []
     for path in sorted(raw.glob("*.jsonl")):
@@ -220,18 +237,15 @@ def extend(plan_path: Path, raw: Path, round_name: str, folder: Path = OUT,
     if problems or not added:
         sys.exit("\n".join(problems) or f"{raw}: no annotator files (*.jsonl)")
     texts = texts_for(added)
-    rows = [json.loads(line) for line in (folder / "train.jsonl").read_text("utf-8").splitlines() if line.strip()]
+    rows = read_records(folder / "train.jsonl")
     for d, (annotator, r) in added.items():
         source, text = texts[d]
-        rows.append({"id": d, "source": source, "genre": r["genre"], "split": "train", "sha256": sha256_text(text),
-                     "annotators": [annotator], "furniture": r["furniture"],
-                     "spans": sorted(r["spans"], key=lambda s: (s["start"], s["end"], s["label"]))})
+        rows.append(corpus_record(d, source, "train", text, [annotator], r, r["spans"]))
         plan["articles"].append({"doc": d, "source": source, "source_genre": source_genre.get(source, r["genre"]),
                                  "words": len(text.split()),
                                  "round": round_name})
         plan["first"][d] = annotator
-    atomic_write(folder / "train.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n"
-                                                 for r in sorted(rows, key=lambda r: r["id"])))
+    write_records(folder / "train.jsonl", rows)
     atomic_write(plan_path, json.dumps(plan, indent=1))
     print(f"{len(added)} articles, {sum(len(r['spans']) for _, r in added.values())} marks added to train "
           f"(round {round_name})")
