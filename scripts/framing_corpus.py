@@ -34,6 +34,12 @@ from framing.pipeline.segment import split_sentences
 OUT = Path(__file__).resolve().parent.parent / "data" / "framing"
 
 
+def fail(message: str) -> None:
+    """Bad input: the message (file, line, problem) on stderr, exit code 2, nothing written."""
+    print(message, file=sys.stderr)
+    sys.exit(2)
+
+
 def texts_for(doc_ids) -> dict[str, tuple[str, str]]:
     """``{doc id: (source, text)}`` from the shared corpora."""
     docs = load_documents({d.partition(":")[0] for d in doc_ids})
@@ -103,7 +109,7 @@ def read_all(plan: dict, raw: Path) -> tuple[dict[str, dict[str, dict]], dict[st
     for path in sorted(raw.glob("A*.jsonl")):
         passes[path.stem], problems = read_raw(path, texts)
         if problems:
-            sys.exit("\n".join(problems))
+            fail("\n".join(problems))
     return passes, texts
 
 
@@ -182,7 +188,7 @@ def build(plan: dict, passes: dict, texts: dict, adjudicated: dict[int, dict]) -
     decided = {t["id"]: t for t in todo}
     missing = set(decided) - set(adjudicated)
     if missing:
-        sys.exit(f"{len(missing)} disagreements have no adjudication (e.g. {sorted(missing)[:5]})")
+        fail(f"{len(missing)} disagreements have no adjudication (e.g. {sorted(missing)[:5]})")
     dev, double = set(plan["dev"]), set(plan["double"])
     records = {"train": [], "dev": []}
     later = {a["doc"] for a in plan["articles"] if "round" in a}  # rounds added by `extend` keep their records
@@ -231,11 +237,13 @@ def extend(plan_path: Path, raw: Path, round_name: str, folder: Path = OUT,
     added, problems = {}, []
     for path in sorted(raw.glob("*.jsonl")):
         recs, errs = read_raw(path)
-        problems += errs + [f"{path}: {d} is already in the corpus or a dev split" for d in recs if d in known]
-        problems += [f"{path}: {d} also in another file" for d in recs if d in added]
+        line = {json.loads(s)["doc"]: n for n, s in enumerate(path.read_text("utf-8").splitlines(), 1) if s.strip()}
+        problems += errs + [f"{path}:{line[d]}: {d} is already in the corpus or a dev split" for d in recs
+                            if d in known]
+        problems += [f"{path}:{line[d]}: {d} is also in {added[d][0]}.jsonl" for d in recs if d in added]
         added |= {d: (path.stem, r) for d, r in recs.items()}
     if problems or not added:
-        sys.exit("\n".join(problems) or f"{raw}: no annotator files (*.jsonl)")
+        fail("\n".join(problems) or f"{raw}: no annotator files (*.jsonl)")
     texts = texts_for(added)
     rows = read_records(folder / "train.jsonl")
     for d, (annotator, r) in added.items():
