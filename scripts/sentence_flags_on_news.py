@@ -13,28 +13,45 @@ Only writer-voice sentences count, as in ``framing check``. CIs: 95% bootstrap o
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from framing import FramingModel
-from framing.data.framing_corpus import load_framing_corpus
+from framing.data.framing_corpus import FramingDocument, load_framing_corpus
+from framing.pipeline.results import DocumentResult, Sentence
 from framing.training.news_recipe import fit_split
 
 FOLDER = Path(__file__).resolve().parent.parent / "data" / "framing"
 
 
+def split_documents(split: str) -> list[FramingDocument]:
+    """The news corpus's ``dev`` split, or the ``tune`` part of its train split."""
+    docs = load_framing_corpus(FOLDER / ("dev.jsonl" if split == "dev" else "train.jsonl"))
+    return [d for d in docs if fit_split(d.id) == "tune"] if split == "tune" else docs
+
+
+def writer_sentences(docs: Sequence[FramingDocument], results: Sequence[DocumentResult]
+                     ) -> Iterator[tuple[FramingDocument, int, Sentence, bool]]:
+    """(article, index in its result, sentence, holds a mark) for every writer-voice sentence of ``results``."""
+    for d, result in zip(docs, results, strict=True):
+        marks = [s for s in d.spans if s.voice == "writer"]
+        for k, s in enumerate(result.sentences):
+            if s.voice == "writer":
+                yield d, k, s, any(m.start < s.end and s.start < m.end for m in marks)
+
+
+def genre_group(doc: FramingDocument) -> str:
+    return "news" if doc.genre == "news" else "opinion and other"
+
+
 def sentence_rows(model: FramingModel, split: str) -> dict[str, list[tuple[str, float, bool, int]]]:
     """Per genre (``news`` / ``opinion and other``): (article, bias score, holds a mark, words) per writer sentence."""
-    docs = load_framing_corpus(FOLDER / ("dev.jsonl" if split == "dev" else "train.jsonl"))
-    if split == "tune":
-        docs = [d for d in docs if fit_split(d.id) == "tune"]
+    docs = split_documents(split)
     rows: dict[str, list] = {}
-    for d, result in zip(docs, model.predict_many([d.text for d in docs])):
-        marks = [s for s in d.spans if s.voice == "writer"]
-        rows.setdefault("news" if d.genre == "news" else "opinion and other", []).extend(
-            (d.id, s.bias, any(m.start < s.end and s.start < m.end for m in marks), len(s.text.split()))
-            for s in result.sentences if s.voice == "writer")
+    for d, _, s, marked in writer_sentences(docs, model.predict_many([d.text for d in docs])):
+        rows.setdefault(genre_group(d), []).append((d.id, s.bias, marked, len(s.text.split())))
     return rows
 
 
