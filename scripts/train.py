@@ -41,7 +41,15 @@ from framing.training.default_data import (  # noqa: I001
     tag_examples,
 )
 from framing.training.loop import LoopOptions, fit
-from framing.training.news_recipe import NewsData, annotated, quote_examples, replay, sentence_examples, tune_score
+from framing.training.news_recipe import (
+    NewsData,
+    annotated,
+    quote_examples,
+    replay,
+    sentence_examples,
+    straight_news_negatives,
+    tune_score,
+)
 from framing.training.run import start_model
 from framing.training.steps import TAG_CLASS_WEIGHTS, quote_probabilities, sentence_probabilities
 from framing.training.thresholds import MIN_FLAGS, span_threshold_choices
@@ -184,7 +192,8 @@ def train_news(args: argparse.Namespace) -> None:
     news_quotes = []
     if args.news_quotes:  # news articles that are quote-corpus documents keep the quote corpus's own labels
         news_quotes = quote_examples(news.fit, model.config.quote_classes, skip=quote_corpus_ids(args.quotes))
-    data = {"tag": tags[: args.limit or None], "sent": replay(babe["train"], args.replay, args.seed),
+    negatives = straight_news_negatives(news.fit, args.news_sentence_negatives, args.seed)
+    data = {"tag": tags[: args.limit or None], "sent": replay(babe["train"], args.replay, args.seed) + negatives,
             "quote": replay(quotes.get("train", []), args.replay, args.seed) + news_quotes[: args.limit or None]}
     print(f"news fit articles {len(news.fit)} ({len(tags)} sentences), tune articles {len(news.tune)}, "
           f"replayed BABE {len(data['sent'])}, quote sentences {len(data['quote'])}", flush=True)
@@ -200,12 +209,14 @@ def train_news(args: argparse.Namespace) -> None:
         "command": f"python scripts/train.py --stage news --base {args.base} --news-epochs {args.news_epochs} "
                    f"--lr {args.lr} --replay {args.replay} --news-negatives {args.news_negatives} --seed {args.seed} "
                    + ("--news-quotes " if args.news_quotes else "") +
+                   (f"--news-sentence-negatives {args.news_sentence_negatives} " if negatives else "") +
                    (f"--precision-target {args.precision_target} " if args.precision_target is not None else "") +
                    (f"--quotes {args.quotes} " if args.quotes != QUOTES else "") +
                    (f"--news-labels {args.news_labels} " if labelset != DEFAULT_LABELSET else "") +
                    f"--threads {args.threads}",
         "data": {"news_fit_articles": len(news.fit), "news_fit_sentences": len(tags),
-                 "news_tune_articles": len(news.tune), "babe_replayed": len(data["sent"]),
+                 "news_tune_articles": len(news.tune), "babe_replayed": len(data["sent"]) - len(negatives),
+                 "straight_news_sentence_negatives": len(negatives),
                  "quote_sentences_replayed": len(data["quote"]) - len(news_quotes),
                  "news_quote_sentences": len(news_quotes)},
         "hyperparameters": {"lr": args.lr, "batch_size": args.batch_size, "max_epochs": args.news_epochs,
@@ -234,6 +245,8 @@ def main() -> None:
     ap.add_argument("--news-epochs", type=int, default=4)
     ap.add_argument("--news-negatives", type=float, default=1.0,
                     help="share of unmarked news sentences kept (furniture always kept)")
+    ap.add_argument("--news-sentence-negatives", type=int, default=0, metavar="N",
+                    help="news stage: also train the sentence head on N unmarked straight-news sentences as not biased")
     ap.add_argument("--news-quotes", action="store_true",
                     help="news stage: also train the quote head on the news corpus's quotations (scripts/quote_cv.py)")
     ap.add_argument("--precision-target", type=float, metavar="P",

@@ -26,7 +26,7 @@ from framing.modeling import FramingModel
 from framing.pipeline.prepared import prepare_document
 from framing.pipeline.segment import split_sentences
 from framing.training.default_data import bucket
-from framing.training.examples import NOT_SCARE, QuoteExample, TagExample
+from framing.training.examples import NOT_SCARE, QuoteExample, SentenceExample, TagExample
 from framing.training.thresholds import phrase_fbeta, tune_span_thresholds
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "framing"
@@ -55,6 +55,16 @@ def sentence_examples(docs: Sequence[FramingDocument], labels: Sequence[str], ne
             if local or furniture or bucket(f"{d.id}:{start}", 1000) < negatives * 1000:
                 out.append(TagExample(d.text[start:end], local))
     return out
+
+
+def straight_news_negatives(docs: Sequence[FramingDocument], n: int, seed: int) -> list[SentenceExample]:
+    """``n`` sentences (a fixed random sample) of straight-news articles that hold no mark and no page furniture,
+    as not-biased examples for the sentence head: what neutral reporting looks like, which BABE shows too little of."""
+    pool = [SentenceExample(d.text[start:end], 0.0) for d in docs if d.genre == "news"
+            for start, end in split_sentences(d.text)
+            if not any(s.start < end and start < s.end for s in d.spans)
+            and not any(a < end and start < b for a, b in d.furniture)]
+    return replay(pool, n, seed)
 
 
 def quote_examples(docs: Sequence[FramingDocument], quote_classes: Sequence[str], skip: set[str] = frozenset()
