@@ -8,7 +8,7 @@ mean-pooled sentence) is refitted, by logistic regression on the shipped encoder
 BABE's train fold plus, as "not biased", the writer-voice sentences of the straight-news articles in the news
 stage's fit split that hold no annotator mark, each with weight W. The threshold is the best-F1 one on BABE's
 tune fold, as training chooses it. News figures use the proxy of ``scripts/sentence_flags_on_news.py``: a flagged
-sentence is right when it holds a writer-voice mark. The run takes about 3 minutes on 2 cores.
+sentence is right when it holds a writer-voice mark. The run takes about a minute on 2 cores.
 """
 
 from __future__ import annotations
