@@ -2,6 +2,7 @@
 
     python scripts/sentence_head_news_negatives.py                  # the tune table: BABE tune fold, news tune split
     python scripts/sentence_head_news_negatives.py --dev 0.3        # one weight, once, on BABE dev and news dev
+    python scripts/sentence_head_news_negatives.py --pull 0.03      # the check that avoids BABE's train fold
 
 The shipped encoder and every other head stay as they are. Only the sentence head (one linear layer on the
 mean-pooled sentence) is refitted, by logistic regression on the shipped encoder's pooled vectors. Its data is
@@ -9,6 +10,10 @@ BABE's train fold plus, as "not biased", the writer-voice sentences of the strai
 stage's fit split that hold no annotator mark, each with weight W. The threshold is the best-F1 one on BABE's
 tune fold, as training chooses it. News figures use the proxy of ``scripts/sentence_flags_on_news.py``: a flagged
 sentence is right when it holds a writer-voice mark. The run takes about a minute on 2 cores.
+
+``--pull S`` checks that result without the train fold's vectors, which the encoder was fine-tuned on: the head is
+fitted on BABE's tune fold plus the negatives, with an L2 pull of strength S towards the shipped head, and BABE is
+scored by 5-fold cross-validation inside the tune fold (threshold: best F1 on the out-of-fold scores).
 """
 
 from __future__ import annotations
@@ -17,9 +22,11 @@ import argparse
 from collections.abc import Sequence
 
 import numpy as np
+import torch
 from sentence_flags_on_news import figures, genre_group, split_documents, writer_sentences
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
+from sklearn.model_selection import StratifiedKFold
 
 from framing import FramingModel
 from framing.data.framing_corpus import FramingDocument
@@ -66,6 +73,31 @@ def refit_head(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> tuple[np.nda
     return fit.coef_[0], float(fit.intercept_[0])
 
 
+def pulled_head(x: np.ndarray, y: np.ndarray, weight: np.ndarray, start: tuple[np.ndarray, float],
+                strength: float) -> tuple[np.ndarray, float]:
+    """Logistic regression whose weights are pulled towards ``start`` (an L2 penalty of ``strength``); the
+    sample weights are normalised to sum to 1, so ``strength`` does not depend on the number of examples."""
+    xt, yt = torch.from_numpy(x.astype(np.float32)), torch.from_numpy(y.astype(np.float32))
+    wt = torch.from_numpy((weight / weight.sum()).astype(np.float32))
+    origin = torch.from_numpy(start[0].astype(np.float32))
+    coef, bias = origin.clone().requires_grad_(True), torch.tensor(float(start[1]), requires_grad=True)
+    opt = torch.optim.LBFGS([coef, bias], max_iter=500, line_search_fn="strong_wolfe")
+
+    def loss() -> torch.Tensor:
+        opt.zero_grad()
+        value = (wt * torch.nn.functional.binary_cross_entropy_with_logits(xt @ coef + bias, yt, reduction="none")
+                 ).sum() + strength * ((coef - origin) ** 2).sum()
+        value.backward()
+        return value
+
+    opt.step(loss)
+    return coef.detach().numpy(), float(bias.detach())
+
+
+def probability(x: np.ndarray, coef: np.ndarray, bias: float) -> np.ndarray:
+    return 1 / (1 + np.exp(-(x @ coef + bias)))
+
+
 def news_rows(model: FramingModel, docs: Sequence[FramingDocument]
               ) -> tuple[np.ndarray, list[tuple[str, str, bool, int]]]:
     """Pooled vectors and (genre group, article, holds a mark, words) of every writer-voice sentence of ``docs``."""
@@ -91,6 +123,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--weights", default="0,0.1,0.3,1,3", help="comma-separated weights W of a news sentence")
     ap.add_argument("--dev", type=float, help="evaluate this one weight on the dev data instead")
+    ap.add_argument("--pull", type=float, metavar="S", help="the cross-validated check on BABE's tune fold")
     args = ap.parse_args()
     fold = "dev" if args.dev is not None else "tune"
     model = FramingModel.from_pretrained(runtime="torch")
@@ -98,26 +131,39 @@ def main() -> None:
     x_babe = {k: sentence_vectors(model, [e.text for e in v], one_sentence=True)[1] for k, v in babe.items()}
     y_babe = {k: np.array([e.label for e in v]) for k, v in babe.items()}
     x_fit, fit_rows = news_rows(model, NewsData.load().fit)
-    negative = np.array([g == "news" and not marked for g, _, marked, _ in fit_rows])
+    x_neg = x_fit[np.array([g == "news" and not marked for g, _, marked, _ in fit_rows])]
     x_eval, eval_rows = news_rows(model, split_documents(fold))
-    print(f"{len(y_babe['train'])} BABE train sentences, {negative.sum()} straight-news negatives; "
+    print(f"{len(y_babe['train'])} BABE train sentences, {len(x_neg)} straight-news negatives; "
           f"figures on BABE {fold} ({len(y_babe[fold])} sentences) and the news {fold} split")
-
-    def line(name: str, coef: np.ndarray, bias: float, threshold: float) -> None:
-        prob = lambda x: 1 / (1 + np.exp(-(x @ coef + bias)))  # noqa: E731
-        babe_f1 = f1_score(y_babe[fold], prob(x_babe[fold]) >= threshold, average="macro")
-        print(f"{name}, threshold {threshold}: BABE {fold} macro-F1 {babe_f1:.3f} | "
-              f"{news_figures(prob(x_eval), eval_rows, threshold)}")
-
     head = model.network.sentence_head
-    line("shipped head", head.weight.detach().float().numpy()[0], float(head.bias.detach()[0]),
-         model.config.thresholds["BIASED"])
-    x = np.vstack([x_babe["train"], x_fit[negative]])
-    y = np.concatenate([y_babe["train"], np.zeros(negative.sum())])
+    shipped = (head.weight.detach().float().numpy()[0], float(head.bias.detach()[0]))
+
+    def line(name: str, babe_f1: float, coef: np.ndarray, bias: float, threshold: float) -> None:
+        print(f"{name}, threshold {threshold}: BABE {fold} macro-F1 {babe_f1:.3f} | "
+              f"{news_figures(probability(x_eval, coef, bias), eval_rows, threshold)}")
+
+    def with_negatives(x: np.ndarray, y: np.ndarray, w: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return (np.vstack([x, x_neg]), np.concatenate([y, np.zeros(len(x_neg))]),
+                np.concatenate([np.ones(len(y)), np.full(len(x_neg), w * len(y) / len(y_babe["train"]))]))
+
+    t = model.config.thresholds["BIASED"]
+    line("shipped head", f1_score(y_babe[fold], probability(x_babe[fold], *shipped) >= t, average="macro"), *shipped, t)
+    x_tune, y_tune = x_babe["tune"], y_babe["tune"]
     for w in [args.dev] if args.dev is not None else [float(v) for v in args.weights.split(",")]:
-        coef, bias = refit_head(x, y, np.concatenate([np.ones(len(y_babe["train"])), np.full(negative.sum(), w)]))
-        threshold = best_threshold(1 / (1 + np.exp(-(x_babe["tune"] @ coef + bias))), y_babe["tune"])[0]
-        line(f"refit, W={w}", coef, bias, threshold)
+        if args.pull is None:
+            coef, bias = refit_head(*with_negatives(x_babe["train"], y_babe["train"], w))
+            t = best_threshold(probability(x_tune, coef, bias), y_tune)[0]
+            babe_f1 = f1_score(y_babe[fold], probability(x_babe[fold], coef, bias) >= t, average="macro")
+        else:
+            out_of_fold = np.zeros(len(y_tune))
+            for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(x_tune, y_tune):
+                c, b = pulled_head(*with_negatives(x_tune[train], y_tune[train], w), shipped, args.pull)
+                out_of_fold[test] = probability(x_tune[test], c, b)
+            t = best_threshold(out_of_fold, y_tune)[0]
+            babe_f1 = f1_score(y_tune, out_of_fold >= t, average="macro")
+            coef, bias = pulled_head(*with_negatives(x_tune, y_tune, w), shipped, args.pull)
+        line(f"refit, W={w}" + (f", pull {args.pull} (BABE: CV inside tune)" if args.pull is not None else ""),
+             babe_f1, coef, bias, t)
 
 
 if __name__ == "__main__":

@@ -196,7 +196,8 @@ def train_news(args: argparse.Namespace) -> None:
     data = {"tag": tags[: args.limit or None], "sent": replay(babe["train"], args.replay, args.seed) + negatives,
             "quote": replay(quotes.get("train", []), args.replay, args.seed) + news_quotes[: args.limit or None]}
     print(f"news fit articles {len(news.fit)} ({len(tags)} sentences), tune articles {len(news.tune)}, "
-          f"replayed BABE {len(data['sent'])}, quote sentences {len(data['quote'])}", flush=True)
+          f"replayed BABE {len(data['sent']) - len(negatives)}, straight-news sentence negatives {len(negatives)}, "
+          f"quote sentences {len(data['quote'])}", flush=True)
     opts = LoopOptions(epochs=args.news_epochs, patience=2, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
                        checkpoint_dir=Path(f"{args.out}.checkpoint"))
     result = fit(model, data, opts, lambda m: tune_score(m, tune), resume=args.resume, key="news-v1",

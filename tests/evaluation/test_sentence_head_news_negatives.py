@@ -26,3 +26,14 @@ def test_refit_head_learns_a_direction_that_separates_the_classes():
     x = np.array([[1.0, 0.0], [2.0, 0.1], [-1.0, 0.0], [-2.0, -0.1]])
     coef, bias = load_script("sentence_head_news_negatives").refit_head(x, np.array([1, 1, 0, 0]), np.ones(4))
     assert ((x @ coef + bias > 0) == np.array([True, True, False, False])).all()
+
+
+def test_a_strong_pull_keeps_the_start_and_none_lets_the_data_decide():
+    pulled_head = load_script("sentence_head_news_negatives").pulled_head
+    x = np.array([[1.0, 0.0], [2.0, 0.1], [-1.0, 0.0], [-2.0, -0.1]])
+    y, w = np.array([1, 1, 0, 0]), np.ones(4)
+    start = (np.array([-1.0, 0.0]), 0.0)  # points the wrong way
+    kept, _ = pulled_head(x, y, w, start, strength=1e4)
+    assert np.allclose(kept, start[0], atol=0.01)
+    free, bias = pulled_head(x, y, w, start, strength=0.0)
+    assert ((x @ free + bias > 0) == (y == 1)).all()
